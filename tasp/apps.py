@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TaspConfig(AppConfig):
+    name = "tasp"
+    verbose_name = "TASP site"

@@ -1,0 +1,58 @@
+"""One way to send a site email: subject, plain text and HTML from templates/emails/."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def build_templated_email(
+    name: str,
+    *,
+    to: Sequence[str],
+    context: dict,
+    reply_to: Sequence[str] | None = None,
+    headers: dict | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> EmailMultiAlternatives:
+    """``name`` is ``<app>/<email>``: ``emails/<app>/<email>_subject.txt``, ``.txt`` and ``.html``."""
+    context = {"charity": settings.CHARITY, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    text = render_to_string(f"emails/{name}.txt", context)
+    html = render_to_string(f"emails/{name}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=list(to),
+        reply_to=list(reply_to or []),
+        headers=headers or {},
+    )
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def send_templated_email(name: str, **kwargs) -> None:
+    """Render now, send from a Celery worker once the current transaction commits."""
+    from .tasks import send_email_task
+
+    message = build_templated_email(name, **kwargs)
+    send_email_task.delay_on_commit(**serialise(message))
+
+
+def serialise(message: EmailMultiAlternatives) -> dict:
+    if message.attachments:
+        raise ValueError("Attachments are built inside the task that sends them, not queued.")
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "to": message.to,
+        "html": next((c for c, mimetype in message.alternatives if mimetype == "text/html"), None),
+        "from_email": message.from_email,
+        "reply_to": message.reply_to,
+        "headers": message.extra_headers,
+    }

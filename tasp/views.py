@@ -1,0 +1,25 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import health
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    states = health.report()
+    healthy = all(state == "up" for state in states.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **states}, status=200 if healthy else 503
+    )
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "429.html", status=429)

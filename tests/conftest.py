@@ -1,0 +1,106 @@
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+
+from tasp.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Each test gets its own key prefix, so parallel tests sharing Redis never see each other's
+    rate-limit counters; nothing is flushed, since the broker may share the database."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in django_settings.CACHES.items()
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_task_queue():
+    """Tasks queued by tests go to a queue of this test session alone, removed at the end, so a
+    developer's worker never runs them and they never outlive the run."""
+    queue = f"tests-{uuid.uuid4().hex}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    yield queue
+    celery_app.conf.task_default_queue = previous
+    if celery_app.conf.broker_url.startswith("redis"):
+        with celery_app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(queue)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        email="staff@example.org", password="a-strong-staff-pass", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user(
+        email="manager@example.org", password="a-strong-user-pass", full_name="Pat Manager"
+    )
+
+
+class SMTPRecorder:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(
+            {"from": envelope.mail_from, "to": envelope.rcpt_tos, "message": message}
+        )
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 20.0) -> list:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback in the test process; Django's SMTP backend points at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = SMTPRecorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
+def celery_worker(private_task_queue):
+    """A real Celery worker, in a thread of the test process, consuming this session's queue on the
+    configured broker (Redis in CI)."""
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=[private_task_queue],
+        shutdown_timeout=30,
+    ) as worker:
+        yield worker
