@@ -6,4 +6,10 @@ app_name = "newsletters"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("feed/", views.IssueFeed(), name="feed"),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("<slug:slug>/", views.issue_detail, name="issue-detail"),
 ]

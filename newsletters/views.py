@@ -1,7 +1,133 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from . import services
+from .forms import PreferencesForm, SubscribeForm
+from .models import Issue, Newsletter, Subscriber
+
+
+def latest_issue():
+    return Issue.objects.published().select_related("newsletter").first()
 
 
 @require_safe
 def index(request):
-    return render(request, "newsletters/index.html")
+    issues = Issue.objects.published().select_related("newsletter")
+    page = Paginator(issues, 10).get_page(request.GET.get("page"))
+    return render(request, "newsletters/issue_list.html", {"page": page})
+
+
+@require_safe
+def issue_detail(request, slug):
+    issue = get_object_or_404(Issue.objects.published().select_related("newsletter"), slug=slug)
+    sections = issue.sections.prefetch_related("items__image")
+    return render(request, "newsletters/issue_detail.html", {"issue": issue, "sections": sections})
+
+
+class IssueFeed(Feed):
+    feed_type = Atom1Feed
+    title = "TASP newsletters"
+    subtitle = "Newsletters from The Association of Safeguarding Partners"
+
+    def link(self):
+        return reverse("newsletters:index")
+
+    def items(self):
+        return Issue.objects.published()[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.welcome_text[:500]
+
+    def item_pubdate(self, item):
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        return timezone.make_aware(datetime.combine(item.issued_on, time(9)))
+
+
+@ratelimit(key="ip", rate="20/h", method="POST")
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_bot:
+            services.request_subscription(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                organisation=form.cleaned_data["organisation"],
+                newsletters=list(form.cleaned_data["newsletters"]),
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        # The same answer for new, known and bot addresses: nothing to learn from it.
+        return render(
+            request, "newsletters/subscribe_done.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "newsletters/subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    if request.method == "POST":
+        subscriber = services.confirm_subscription(token=token)
+        return render(
+            request,
+            "newsletters/confirm_done.html",
+            {"subscriber": subscriber},
+            status=200 if subscriber else 400,
+        )
+    return render(request, "newsletters/confirm.html", {"token": token})
+
+
+@csrf_exempt  # RFC 8058 one-click POSTs from mail providers carry no cookie or CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscriber = Subscriber.from_token(token)
+    if subscriber is None:
+        return render(request, "newsletters/bad_link.html", status=404)
+    if request.method == "POST":
+        services.unsubscribe(subscriber=subscriber)
+        # 200, not a redirect: one-click senders expect a plain success.
+        return render(request, "newsletters/unsubscribed.html", {"subscriber": subscriber})
+    return render(
+        request, "newsletters/unsubscribe.html", {"subscriber": subscriber, "token": token}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    subscriber = Subscriber.from_token(token)
+    if subscriber is None:
+        return render(request, "newsletters/bad_link.html", status=404)
+    current = Newsletter.objects.filter(
+        subscriptions__subscriber=subscriber, subscriptions__unsubscribed_at__isnull=True
+    )
+    form = PreferencesForm(
+        request.POST or None, initial={"name": subscriber.name, "newsletters": list(current)}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_preferences(
+            subscriber=subscriber,
+            name=form.cleaned_data["name"],
+            newsletters=list(form.cleaned_data["newsletters"]),
+        )
+        if not form.cleaned_data["newsletters"]:
+            services.unsubscribe(subscriber=subscriber)
+        from django.contrib import messages
+
+        messages.success(request, "Your preferences have been saved.")
+        return redirect("newsletters:preferences", token=token)
+    return render(
+        request,
+        "newsletters/preferences.html",
+        {"form": form, "subscriber": subscriber, "token": token},
+    )

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "crispy_forms",
     "crispy_bootstrap5",
+    "nested_admin",
     "axes",
     "simple_history",
     "sequences",
@@ -216,7 +217,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "start-due-newsletter-sends": {
+        "task": "newsletters.tasks.start_due_sends_task",
+        "schedule": 60.0,
+    },
+    "requeue-stale-newsletter-batches": {
+        "task": "newsletters.tasks.requeue_stale_batches_task",
+        "schedule": 120.0,
+    },
+}
 
 # --- Security ---
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = not DEBUG
@@ -255,3 +265,13 @@ LOGGING = {
 
 for _folder in (VAR_DIR, EMAIL_OUTBOX_DIR):
     _folder.mkdir(parents=True, exist_ok=True)
+
+# --- Newsletters ---
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
+NEWSLETTER_BATCH_TIMEOUT = env.int("NEWSLETTER_BATCH_TIMEOUT", default=600)  # seconds: sweeper
+NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+NEWSLETTER_MAX_RATE = env.int("NEWSLETTER_MAX_RATE", default=0)  # messages/second; 0 = no limit
+NEWSLETTER_ERROR_THRESHOLD = env.float("NEWSLETTER_ERROR_THRESHOLD", default=0.2)
+NEWSLETTER_ERROR_MINIMUM = env.int("NEWSLETTER_ERROR_MINIMUM", default=50)
+NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600

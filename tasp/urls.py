@@ -16,6 +16,7 @@ urlpatterns = [
     path("newsletters/", include("newsletters.urls")),
     path("vacancies/", include("vacancies.urls")),
     path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
 ]
 
 if settings.DEBUG:

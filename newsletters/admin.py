@@ -1,0 +1,334 @@
+import csv
+import json
+
+import nested_admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import services
+from .forms import ScheduleForm, TestSendForm
+from .models import (
+    Delivery,
+    Issue,
+    IssueImage,
+    Item,
+    Newsletter,
+    Section,
+    Send,
+    Subscriber,
+    Subscription,
+)
+from .rendering import RenderedIssue
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "from_email", "is_public"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ItemInline(nested_admin.NestedStackedInline):
+    model = Item
+    extra = 0
+    sortable_field_name = "position"
+    fields = ["position", "title", "body", "link_url", "link_text", "image"]
+    autocomplete_fields = ["image"]
+
+
+class SectionInline(nested_admin.NestedStackedInline):
+    model = Section
+    extra = 0
+    sortable_field_name = "position"
+    inlines = [ItemInline]
+
+
+@admin.register(IssueImage)
+class IssueImageAdmin(admin.ModelAdmin):
+    list_display = ["alt_text", "image", "uploaded_at"]
+    search_fields = ["alt_text"]
+
+
+@admin.register(Issue)
+class IssueAdmin(nested_admin.NestedModelAdmin):
+    list_display = ["title", "newsletter", "issued_on", "status"]
+    list_filter = ["status", "newsletter"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline]
+    readonly_fields = ["status", "send_panel"]
+    fieldsets = [
+        (None, {"fields": ["newsletter", "title", "slug", "issued_on", "status"]}),
+        ("Welcome and sign-off", {"fields": ["welcome", "signoff_name", "signoff_role"]}),
+        ("Preview, test and send", {"fields": ["send_panel"]}),
+    ]
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/preview/<str:kind>/",
+                self.admin_site.admin_view(self.preview),
+                name="newsletters_issue_preview",
+            ),
+            path(
+                "<int:pk>/test-send/",
+                self.admin_site.admin_view(self.test_send),
+                name="newsletters_issue_test_send",
+            ),
+            path(
+                "<int:pk>/send/",
+                self.admin_site.admin_view(self.send_view),
+                name="newsletters_issue_send",
+            ),
+            path(
+                "send/<int:send_id>/progress/",
+                self.admin_site.admin_view(self.progress),
+                name="newsletters_send_progress",
+            ),
+            path(
+                "send/<int:send_id>/<str:action>/",
+                self.admin_site.admin_view(self.pause_resume),
+                name="newsletters_send_control",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    @admin.display(description="Send")
+    def send_panel(self, obj):
+        if not obj or not obj.pk:
+            return "Save the issue first."
+        links = format_html(
+            '<a class="button" href="{}" target="_blank">Preview web version</a> '
+            '<a class="button" href="{}" target="_blank">Preview email (HTML)</a> '
+            '<a class="button" href="{}" target="_blank">Preview email (plain text)</a> '
+            '<a class="button" href="{}">Send a test</a> '
+            '<a class="button" href="{}">Send or schedule…</a>',
+            reverse("admin:newsletters_issue_preview", args=[obj.pk, "web"]),
+            reverse("admin:newsletters_issue_preview", args=[obj.pk, "html"]),
+            reverse("admin:newsletters_issue_preview", args=[obj.pk, "text"]),
+            reverse("admin:newsletters_issue_test_send", args=[obj.pk]),
+            reverse("admin:newsletters_issue_send", args=[obj.pk]),
+        )
+        sends = obj.sends.select_related("newsletter")
+        rows = format_html(
+            "".join(
+                '<div class="tasp-send" data-progress-url="{}"><strong>{}</strong>: <span class="tasp-send-status">{}</span></div>'
+                for _ in sends
+            ),
+            *[
+                value
+                for send in sends
+                for value in (
+                    reverse("admin:newsletters_send_progress", args=[send.pk]),
+                    send.newsletter,
+                    send.get_status_display(),
+                )
+            ],
+        )
+        return format_html('{}<div class="tasp-sends" style="margin-top:1em">{}</div>', links, rows)
+
+    def preview(self, request, pk, kind):
+        issue = get_object_or_404(Issue, pk=pk)
+        if kind == "web":
+            sections = issue.sections.prefetch_related("items__image")
+            return render(
+                request, "newsletters/issue_detail.html", {"issue": issue, "sections": sections}
+            )
+        rendered = RenderedIssue.render(issue, issue.newsletter)
+        subscriber = Subscriber(pk=0, name=request.user.get_short_name(), email=request.user.email)
+        html, text = rendered.personalise(name=subscriber.name, token="preview")
+        if kind == "text":
+            return HttpResponse(text, content_type="text/plain; charset=utf-8")
+        return HttpResponse(html)
+
+    def test_send(self, request, pk):
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        form = TestSendForm(request.POST or None, initial={"emails": request.user.email})
+        if request.method == "POST" and form.is_valid():
+            from .tasks import send_test_task
+
+            send_test_task.delay_on_commit(
+                issue.pk, issue.newsletter_id, form.cleaned_data["emails"]
+            )
+            messages.success(
+                request, f"A test is on its way to {', '.join(form.cleaned_data['emails'])}."
+            )
+            return redirect("admin:newsletters_issue_change", issue.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "issue": issue,
+            "form": form,
+            "title": f"Send a test of {issue}",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/newsletters/test_send.html", context)
+
+    def send_view(self, request, pk):
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        form = ScheduleForm(
+            request.POST or None, initial={"newsletter": issue.newsletter, "when": "now"}
+        )
+        newsletter = issue.newsletter
+        if form.is_bound and form.is_valid():
+            newsletter = form.cleaned_data["newsletter"]
+            if "confirm" in request.POST:
+                at = (
+                    form.cleaned_data["scheduled_at"]
+                    if form.cleaned_data["when"] == "later"
+                    else None
+                )
+                try:
+                    services.schedule_send(
+                        issue=issue, newsletter=newsletter, at=at, user=request.user
+                    )
+                except services.SendRefused as refusal:
+                    messages.error(request, str(refusal))
+                else:
+                    when = f"at {timezone.localtime(at):%d %B %Y %H:%M}" if at else "now"
+                    messages.success(request, f"“{issue}” will be sent to {newsletter} {when}.")
+                return redirect("admin:newsletters_issue_change", issue.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "issue": issue,
+            "form": form,
+            "confirming": form.is_bound and form.is_valid(),
+            "newsletter": newsletter,
+            "recipients": services.count_recipients(newsletter),
+            "title": f"Send {issue}",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/newsletters/send.html", context)
+
+    def progress(self, request, send_id):
+        send = get_object_or_404(Send, pk=send_id)
+        data = send.progress()
+        data["control_url"] = reverse(
+            "admin:newsletters_send_control",
+            args=[send.pk, "resume" if send.status == Send.Status.PAUSED else "pause"],
+        )
+        return JsonResponse(data)
+
+    def pause_resume(self, request, send_id, action):
+        send = get_object_or_404(Send, pk=send_id)
+        if request.method != "POST" or not self.has_change_permission(request, send.issue):
+            raise PermissionDenied
+        if action == "pause":
+            services.pause_send(send=send)
+            messages.info(request, "The send is paused.")
+        elif action == "resume":
+            services.resume_send(send=send)
+            messages.success(request, "The send has resumed.")
+        return redirect("admin:newsletters_issue_change", send.issue_id)
+
+    class Media:
+        js = ["js/newsletter-progress.js"]
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    extra = 0
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "name",
+        "organisation",
+        "status",
+        "lawful_basis",
+        "source",
+        "created_at",
+    ]
+    list_filter = ["status", "lawful_basis", "source", "newsletters"]
+    search_fields = ["email", "name", "organisation"]
+    inlines = [SubscriptionInline]
+    actions = ["export_csv", "export_json", "erase"]
+
+    @admin.action(description="Export selected subscribers as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["Email Address", "Name", "Organisation", "Status", "Lawful basis", "Source", "Created"]
+        )
+        for s in queryset:
+            writer.writerow(
+                [
+                    s.email,
+                    s.name,
+                    s.organisation,
+                    s.status,
+                    s.lawful_basis,
+                    s.source,
+                    s.created_at.isoformat(),
+                ]
+            )
+        return response
+
+    @admin.action(description="Export selected subscribers' data (JSON)")
+    def export_json(self, request, queryset):
+        data = [subscriber_data(s) for s in queryset.prefetch_related("subscriptions__newsletter")]
+        response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="subscriber-data.json"'
+        return response
+
+    @admin.action(description="Erase selected subscribers (right to erasure)")
+    def erase(self, request, queryset):
+        count = queryset.count()
+        Delivery.objects.filter(subscriber__in=queryset).update(email="erased@invalid")
+        queryset.delete()
+        messages.success(request, f"Erased {count} subscriber(s) and their delivery addresses.")
+
+
+def subscriber_data(subscriber) -> dict:
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "organisation": subscriber.organisation,
+        "status": subscriber.status,
+        "lawful_basis": subscriber.lawful_basis,
+        "source": subscriber.source,
+        "consent_at": subscriber.consent_at.isoformat() if subscriber.consent_at else None,
+        "consent_ip": subscriber.consent_ip,
+        "consent_wording": subscriber.consent_wording,
+        "collected_at": subscriber.collected_at.isoformat() if subscriber.collected_at else None,
+        "collected_where": subscriber.collected_where,
+        "subscriptions": [
+            {
+                "list": s.newsletter.name,
+                "since": s.subscribed_at.isoformat(),
+                "left": s.unsubscribed_at.isoformat() if s.unsubscribed_at else None,
+            }
+            for s in subscriber.subscriptions.all()
+        ],
+    }
+
+
+@admin.register(Send)
+class SendAdmin(admin.ModelAdmin):
+    list_display = ["issue", "newsletter", "status", "scheduled_at", "started_at", "finished_at"]
+    list_filter = ["status", "newsletter"]
+    readonly_fields = [
+        "issue",
+        "newsletter",
+        "status",
+        "scheduled_at",
+        "started_at",
+        "finished_at",
+        "paused_reason",
+        "created_by",
+    ]
+    exclude = ["html_template", "text_template", "subject"]
+
+    def has_add_permission(self, request):
+        return False

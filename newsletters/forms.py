@@ -1,0 +1,89 @@
+from django import forms
+
+from .models import Newsletter
+
+
+class SubscribeForm(forms.Form):
+    name = forms.CharField(max_length=150, required=False, label="Your name")
+    email = forms.EmailField(max_length=254, label="Email address")
+    organisation = forms.CharField(max_length=200, required=False)
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.filter(is_public=True),
+        widget=forms.CheckboxSelectMultiple,
+        label="Send me",
+        error_messages={"required": "Choose at least one list."},
+    )
+    # Bots fill every field; people never see this one.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("newsletters", list(self.fields["newsletters"].queryset[:1]))
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class PreferencesForm(forms.Form):
+    name = forms.CharField(max_length=150, required=False, label="Your name")
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Lists",
+    )
+
+
+class TestSendForm(forms.Form):
+    emails = forms.CharField(
+        label="Send a test to",
+        help_text="One or more addresses, separated by commas or new lines.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_emails(self):
+        from django.core.validators import validate_email
+
+        raw = [e.strip() for e in self.cleaned_data["emails"].replace("\n", ",").split(",")]
+        emails = [e for e in raw if e]
+        bad = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                bad.append(email)
+        if bad:
+            raise forms.ValidationError(f"Not an email address: {', '.join(bad)}")
+        if not emails or len(emails) > 20:
+            raise forms.ValidationError("Give between one and 20 addresses.")
+        return emails
+
+
+class ScheduleForm(forms.Form):
+    newsletter = forms.ModelChoiceField(queryset=Newsletter.objects.all(), label="List")
+    when = forms.ChoiceField(
+        choices=[("now", "Send now"), ("later", "Schedule")], widget=forms.RadioSelect
+    )
+    scheduled_at = forms.DateTimeField(
+        required=False,
+        label="Date and time (UK time)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean(self):
+        from django.utils import timezone
+
+        data = super().clean()
+        if data.get("when") == "later":
+            at = data.get("scheduled_at")
+            if not at:
+                self.add_error("scheduled_at", "Give the date and time to send.")
+            elif at <= timezone.now():
+                self.add_error("scheduled_at", "Choose a time in the future.")
+        return data

@@ -1,0 +1,444 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Self
+
+import nh3
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "blockquote",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def sanitise_html(html: str) -> str:
+    """Whatever an editor lets through, only simple formatting and http(s)/mailto links stay."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def html_to_text(html: str) -> str:
+    """Plain text from sanitised HTML: paragraphs become blank lines, links keep their address."""
+    import re
+
+    text = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", html, flags=re.S)
+    text = re.sub(r"<li[^>]*>", "- ", text)
+    text = re.sub(r"</(p|li|h3|h4|blockquote)>|<br\s*/?>", "\n", text)
+    text = strip_tags(text)
+    from html import unescape
+
+    lines = [line.strip() for line in unescape(text).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+class Newsletter(models.Model):
+    """A mailing list: 'TASP Newsletter', 'Vacancy alerts'."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    from_name = models.CharField(max_length=120, default="TASP")
+    from_email = models.EmailField(default="newsletter@tasp.example.org")
+    reply_to = models.EmailField(blank=True)
+    is_public = models.BooleanField(
+        "public", default=True, help_text="Offered on the subscribe form."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def list_id(self) -> str:
+        domain = self.from_email.rsplit("@", 1)[-1]
+        return f"{self.name} <{self.slug}.{domain}>"
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self) -> Self:
+        """Issues shown in the public archive: sent (or being sent) to a public list."""
+        return self.filter(
+            status__in=[Issue.Status.SENT, Issue.Status.SENDING], newsletter__is_public=True
+        )
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="issues")
+    title = models.CharField(max_length=200, help_text="For example “Newsletter - Spring 2020”.")
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    issued_on = models.DateField("date", default=timezone.localdate)
+    welcome = models.TextField("editorial welcome", blank=True)
+    signoff_name = models.CharField("sign-off name", max_length=120, blank=True)
+    signoff_role = models.CharField("sign-off role", max_length=120, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.welcome = sanitise_html(self.welcome)
+        if not self.slug:
+            base = slugify(self.title)[:180] or "issue"
+            slug, n = base, 2
+            while Issue.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletters:issue-detail", args=[self.slug])
+
+    @property
+    def signoff(self) -> str:
+        return ", ".join(part for part in (self.signoff_name, self.signoff_role) if part)
+
+    @property
+    def welcome_text(self) -> str:
+        return html_to_text(self.welcome)
+
+
+class Section(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Item(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(max_length=250)
+    body = models.TextField(
+        blank=True, help_text="Simple formatting and links; anything else is removed."
+    )
+    link_url = models.URLField("link", max_length=500, blank=True)
+    link_text = models.CharField(max_length=120, blank=True)
+    image = models.ForeignKey(
+        "IssueImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def body_text(self) -> str:
+        return html_to_text(self.body)
+
+
+class IssueImage(models.Model):
+    image = models.ImageField(upload_to="newsletters/%Y/%m/")
+    alt_text = models.CharField(
+        max_length=250, help_text="Describe the image for people who cannot see it."
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def absolute_url(self) -> str:
+        return f"{settings.SITE_URL}{self.image.url}"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def active(self) -> Self:
+        return self.filter(status=Subscriber.Status.ACTIVE)
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        ACTIVE = "active", "Active"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained"
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", "Consent"
+        SOFT_OPT_IN = "soft_opt_in", "Charitable-purpose soft opt-in (PECR)"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Subscribe form"
+        IMPORT = "import", "Import"
+        MEMBERSHIP = "membership", "Membership"
+        ADMIN = "admin", "Added by staff"
+
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=150, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    lawful_basis = models.CharField(max_length=20, choices=Basis, default=Basis.CONSENT)
+    source = models.CharField(max_length=20, choices=Source, default=Source.FORM)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_ip = models.GenericIPAddressField(null=True, blank=True)
+    consent_wording = models.TextField(
+        blank=True, help_text="What the person saw when they agreed."
+    )
+    collected_at = models.DateTimeField(
+        null=True, blank=True, help_text="Soft opt-in: when the details were collected."
+    )
+    collected_where = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    newsletters = models.ManyToManyField(
+        Newsletter, through="Subscription", related_name="subscribers"
+    )
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscriber_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def token(self) -> str:
+        """Signed per subscriber for unsubscribe and preference links: unguessable, unalterable."""
+        return signing.Signer(salt="newsletters.subscriber").sign(str(self.pk))
+
+    @classmethod
+    def from_token(cls, token: str) -> Subscriber | None:
+        try:
+            pk = signing.Signer(salt="newsletters.subscriber").unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.filter(pk=pk).first()
+
+    def confirmation_token(self) -> str:
+        return signing.TimestampSigner(salt="newsletters.confirm").sign_object(
+            {"id": self.pk, "email": self.email}
+        )
+
+    @property
+    def is_suppressed(self) -> bool:
+        return self.status in {
+            self.Status.UNSUBSCRIBED,
+            self.Status.BOUNCED,
+            self.Status.COMPLAINED,
+        }
+
+
+class Subscription(models.Model):
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    subscribed_at = models.DateTimeField(default=timezone.now)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "newsletter"], name="one_subscription_per_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} → {self.newsletter}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.unsubscribed_at is None
+
+
+class SendQuerySet(models.QuerySet):
+    def due(self, now=None) -> Self:
+        return self.filter(status=Send.Status.SCHEDULED, scheduled_at__lte=now or timezone.now())
+
+
+class Send(models.Model):
+    """One issue to one list at one time; its Delivery rows are the recipients, fixed at start."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        PAUSED = "paused", "Paused"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="sends")
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="sends")
+    status = models.CharField(max_length=20, choices=Status, default=Status.SCHEDULED)
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    paused_reason = models.CharField(max_length=250, blank=True)
+    # Rendered once when the send starts; workers fill in the personal parts.
+    subject = models.CharField(max_length=250, blank=True)
+    html_template = models.TextField(blank=True)
+    text_template = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SendQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        constraints = [
+            # An issue goes to a list once: a second send is refused, not repeated by accident.
+            models.UniqueConstraint(
+                fields=["issue", "newsletter"],
+                condition=~Q(status="cancelled"),
+                name="one_send_per_issue_and_list",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.newsletter}"
+
+    @property
+    def header_id(self) -> str:
+        return f"tasp-send-{self.pk}"
+
+    def progress(self) -> dict:
+        counts = dict(
+            self.deliveries.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        total = sum(counts.values())
+        sent = counts.get(Delivery.Status.SENT, 0)
+        failed = counts.get(Delivery.Status.FAILED, 0) + counts.get(Delivery.Status.SKIPPED, 0)
+        remaining = counts.get(Delivery.Status.QUEUED, 0)
+        elapsed = (
+            ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
+            if self.started_at
+            else 0
+        )
+        rate = sent / elapsed if elapsed > 0 else 0.0
+        return {
+            "status": self.status,
+            "status_display": self.get_status_display(),
+            "total": total,
+            "sent": sent,
+            "failed": failed,
+            "remaining": remaining,
+            "percent": round(100 * (total - remaining) / total, 1) if total else 100.0,
+            "rate": round(rate, 1),
+            "eta_seconds": round(remaining / rate) if rate and remaining else None,
+            "paused_reason": self.paused_reason,
+        }
+
+
+class Batch(models.Model):
+    """A range of deliveries handled by one task; the sweeper re-queues batches that stall."""
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="batches")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    done = models.BooleanField(default=False)
+    queued_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["first_id"]
+        indexes = [models.Index(fields=["done", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.send_id}:{self.first_id}-{self.last_id}"
+
+    def is_stale(self, timeout: timedelta) -> bool:
+        return not self.done and self.queued_at < timezone.now() - timeout
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def queued(self) -> Self:
+        return self.filter(status=Delivery.Status.QUEUED)
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (unsubscribed or bounced before sending)"
+
+    send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField(
+        max_length=254, help_text="The address at the moment the send started."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=250, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["send", "subscriber"], name="one_delivery_per_recipient"
+            ),
+        ]
+        indexes = [models.Index(fields=["send", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_status_display()})"

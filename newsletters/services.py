@@ -1,0 +1,494 @@
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from tasp.mail import send_templated_email
+
+from .models import Batch, Delivery, Issue, Newsletter, Send, Subscriber, Subscription
+from .rendering import MimeTemplate, RenderedIssue
+from .transport import DeliveryError, open_transport
+
+logger = logging.getLogger(__name__)
+
+
+class SendRefused(Exception):
+    """A send that would repeat or cannot start; the message says why, for staff."""
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+# --- Subscribing ---------------------------------------------------------------------------
+
+
+CONSENT_WORDING = (
+    "Yes, email me the newsletters I have ticked. I can unsubscribe at any time "
+    "with the link in every email."
+)
+
+
+@transaction.atomic
+def request_subscription(
+    *, email: str, name: str, organisation: str, newsletters: list[Newsletter], ip: str | None
+) -> None:
+    """Record the request and email a confirmation link; says nothing about known addresses."""
+    subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
+        email__iexact=email.strip(),
+        defaults={"email": email, "name": name, "organisation": organisation},
+    )
+    if subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
+        return  # never mail an address that bounced or complained
+    token = signing.TimestampSigner(salt="newsletters.confirm").sign_object(
+        {
+            "id": subscriber.pk,
+            "email": subscriber.email,
+            "lists": [n.pk for n in newsletters],
+            "name": name,
+            "organisation": organisation,
+            "ip": ip,
+        }
+    )
+    from django.urls import reverse
+
+    send_templated_email(
+        "newsletters/confirm",
+        to=[subscriber.email],
+        context={
+            "name": name or subscriber.name,
+            "newsletters": newsletters,
+            "link": f"{settings.SITE_URL}{reverse('newsletters:confirm', args=[token])}",
+        },
+    )
+
+
+@transaction.atomic
+def confirm_subscription(*, token: str) -> Subscriber | None:
+    """Activate the subscriber and the lists they asked for; None when the link is bad or old."""
+    try:
+        data = signing.TimestampSigner(salt="newsletters.confirm").unsign_object(
+            token, max_age=_setting("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+        )
+    except signing.BadSignature:
+        return None
+    subscriber = Subscriber.objects.select_for_update().filter(pk=data["id"]).first()
+    if subscriber is None or subscriber.email != data["email"]:
+        return None
+    if subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
+        return None
+    now = timezone.now()
+    subscriber.name = data.get("name") or subscriber.name
+    subscriber.organisation = data.get("organisation") or subscriber.organisation
+    subscriber.status = Subscriber.Status.ACTIVE
+    subscriber.lawful_basis = Subscriber.Basis.CONSENT
+    subscriber.source = Subscriber.Source.FORM
+    subscriber.consent_at = subscriber.confirmed_at = now
+    subscriber.consent_ip = data.get("ip")
+    subscriber.consent_wording = CONSENT_WORDING
+    subscriber.unsubscribed_at = None
+    subscriber.save()
+    for newsletter in Newsletter.objects.filter(pk__in=data["lists"]):
+        Subscription.objects.update_or_create(
+            subscriber=subscriber,
+            newsletter=newsletter,
+            defaults={"unsubscribed_at": None, "subscribed_at": now},
+        )
+    return subscriber
+
+
+@transaction.atomic
+def unsubscribe(*, subscriber: Subscriber, newsletter: Newsletter | None = None) -> None:
+    """From one list, or from everything; safe to repeat."""
+    now = timezone.now()
+    subscriptions = Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True)
+    if newsletter is not None:
+        subscriptions = subscriptions.filter(newsletter=newsletter)
+    subscriptions.update(unsubscribed_at=now)
+    if newsletter is None and subscriber.status in (
+        Subscriber.Status.ACTIVE,
+        Subscriber.Status.PENDING,
+    ):
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now
+        )
+
+
+@transaction.atomic
+def update_preferences(*, subscriber: Subscriber, name: str, newsletters: list[Newsletter]) -> None:
+    now = timezone.now()
+    subscriber.name = name
+    subscriber.save(update_fields=["name"])
+    chosen = {n.pk for n in newsletters}
+    for newsletter in Newsletter.objects.all():
+        if newsletter.pk in chosen:
+            Subscription.objects.update_or_create(
+                subscriber=subscriber, newsletter=newsletter, defaults={"unsubscribed_at": None}
+            )
+        else:
+            Subscription.objects.filter(
+                subscriber=subscriber, newsletter=newsletter, unsubscribed_at__isnull=True
+            ).update(unsubscribed_at=now)
+
+
+def suppress(*, email: str, status: str) -> None:
+    """A bounce, complaint or ESP unsubscribe: stop mailing this address everywhere."""
+    Subscriber.objects.filter(email__iexact=email).exclude(status=status).update(
+        status=status, unsubscribed_at=timezone.now()
+    )
+
+
+def subscribe_member(
+    *, email: str, name: str, organisation: str, newsletter: Newsletter
+) -> Subscriber:
+    """A representative of an active member: subscribed unless they ever opted out."""
+    subscriber, _ = Subscriber.objects.get_or_create(
+        email__iexact=email,
+        defaults={
+            "email": email,
+            "name": name,
+            "organisation": organisation,
+            "status": Subscriber.Status.ACTIVE,
+            "lawful_basis": Subscriber.Basis.SOFT_OPT_IN,
+            "source": Subscriber.Source.MEMBERSHIP,
+            "collected_at": timezone.now(),
+            "collected_where": f"Membership of {organisation}",
+            "confirmed_at": timezone.now(),
+        },
+    )
+    if subscriber.is_suppressed:
+        return subscriber
+    if subscriber.status == Subscriber.Status.PENDING:
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.save(update_fields=["status"])
+    Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
+    return subscriber
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipients:
+    newsletter: Newsletter
+
+    def queryset(self):
+        active = Subscription.objects.filter(
+            subscriber=OuterRef("pk"), newsletter=self.newsletter, unsubscribed_at__isnull=True
+        )
+        return Subscriber.objects.active().filter(Exists(active))
+
+
+def count_recipients(newsletter: Newsletter) -> int:
+    return Recipients(newsletter).queryset().count()
+
+
+@transaction.atomic
+def schedule_send(*, issue: Issue, newsletter: Newsletter, at=None, user=None) -> Send:
+    """Create the send (now or later); refuses a second send of one issue to one list."""
+    if (
+        Send.objects.filter(issue=issue, newsletter=newsletter)
+        .exclude(status=Send.Status.CANCELLED)
+        .exists()
+    ):
+        raise SendRefused(f"“{issue}” has already been sent or scheduled to {newsletter}.")
+    try:
+        with transaction.atomic():
+            send = Send.objects.create(
+                issue=issue,
+                newsletter=newsletter,
+                scheduled_at=at or timezone.now(),
+                created_by=user,
+            )
+    except IntegrityError as error:  # two clicks at once: the constraint keeps one
+        raise SendRefused(
+            f"“{issue}” has already been sent or scheduled to {newsletter}."
+        ) from error
+    Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
+        status=Issue.Status.SCHEDULED
+    )
+    if at is None or at <= timezone.now():
+        from .tasks import start_send_task
+
+        start_send_task.delay_on_commit(send.pk)
+    return send
+
+
+def start_send(*, send_id: int) -> list[Batch]:
+    """Fix the recipients (a Delivery row each, in bulk) and cut them into batches; idempotent."""
+    batch_size = _setting("NEWSLETTER_BATCH_SIZE", 500)
+    with transaction.atomic():
+        send = (
+            Send.objects.select_for_update().select_related("issue", "newsletter").get(pk=send_id)
+        )
+        if send.status != Send.Status.SCHEDULED:
+            return []
+        rendered = RenderedIssue.render(send.issue, send.newsletter)
+        send.subject, send.html_template, send.text_template = (
+            rendered.subject,
+            rendered.html,
+            rendered.text,
+        )
+        recipients = (
+            Recipients(send.newsletter).queryset().order_by("pk").values_list("pk", "email")
+        )
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(send=send, subscriber_id=pk, email=email)
+                for pk, email in recipients.iterator()
+            ],
+            batch_size=2000,
+        )
+        ids = sorted(d.pk for d in deliveries)
+        batches = Batch.objects.bulk_create(
+            [
+                Batch(send=send, first_id=chunk[0], last_id=chunk[-1])
+                for chunk in (ids[i : i + batch_size] for i in range(0, len(ids), batch_size))
+            ]
+        )
+        send.status = Send.Status.SENDING
+        send.started_at = timezone.now()
+        send.save()
+        Issue.objects.filter(pk=send.issue_id).update(status=Issue.Status.SENDING)
+        if not batches:
+            finish_send_if_done(send_id=send.pk)
+        transaction.on_commit(lambda: queue_batches(batches))
+    return batches
+
+
+def queue_batches(batches) -> None:
+    from .tasks import send_batch_task
+
+    for batch in batches:
+        send_batch_task.delay(batch.pk)
+
+
+def send_batch(*, batch_id: int) -> None:
+    """Send the queued deliveries of one batch over one connection; sent rows never go again.
+
+    At-least-once: the rows are claimed with a lock for the batch's transaction and marked sent
+    at its end, so a worker killed mid-batch repeats at most that batch's messages in flight.
+    """
+    batch = Batch.objects.select_related("send__newsletter").get(pk=batch_id)
+    send = batch.send
+    if batch.done or send.status != Send.Status.SENDING:
+        return
+    now = timezone.now()
+    retry_base = _setting("NEWSLETTER_RETRY_BASE_SECONDS", 60)
+    max_attempts = _setting("NEWSLETTER_MAX_ATTEMPTS", 5)
+    template = MimeTemplate(
+        RenderedIssue(send.subject, send.html_template, send.text_template),
+        newsletter=send.newsletter,
+        send_header=send.header_id,
+    )
+    subscribed = Subscription.objects.filter(
+        subscriber=OuterRef("subscriber_id"),
+        newsletter=send.newsletter,
+        unsubscribed_at__isnull=True,
+    )
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.queued()
+            .filter(send=send, pk__range=(batch.first_id, batch.last_id))
+            .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscriber")
+            .annotate(still_subscribed=Exists(subscribed))
+            .order_by("pk")
+        )
+        done = []
+        with open_transport() as transport:
+            for delivery in claimed:
+                subscriber = delivery.subscriber
+                # Checked again now: someone who left after the send began gets nothing.
+                if subscriber.status != Subscriber.Status.ACTIVE or not delivery.still_subscribed:
+                    delivery.status = Delivery.Status.SKIPPED
+                    done.append(delivery)
+                    continue
+                throttle()
+                try:
+                    delivery.message_id = deliver(transport, template, delivery)
+                except DeliveryError as error:
+                    record_failure(
+                        delivery, error, now=now, retry_base=retry_base, max_attempts=max_attempts
+                    )
+                else:
+                    delivery.status, delivery.sent_at = Delivery.Status.SENT, timezone.now()
+                    delivery.attempts += 1
+                done.append(delivery)
+        if done:  # one UPDATE for the whole batch
+            Delivery.objects.bulk_update(
+                done, ["status", "sent_at", "attempts", "last_error", "retry_after", "message_id"]
+            )
+    after_batch(batch=batch, send=send)
+
+
+def deliver(transport, template: MimeTemplate, delivery: Delivery) -> str:
+    subscriber = delivery.subscriber
+    token = subscriber.token
+    if transport.raw:
+        raw, message_id = template.build(email=delivery.email, name=subscriber.name, token=token)
+        transport.send(from_email=template.newsletter.from_email, to=delivery.email, message=raw)
+        return message_id
+    message = template.build_email(email=delivery.email, name=subscriber.name, token=token)
+    transport.send(message=message)
+    return message.extra_headers["Message-ID"]
+
+
+def record_failure(
+    delivery: Delivery, error: DeliveryError, *, now, retry_base, max_attempts
+) -> None:
+    delivery.attempts += 1
+    delivery.last_error = str(error)[:500]
+    if error.permanent or delivery.attempts >= max_attempts:
+        delivery.status = Delivery.Status.FAILED
+        delivery.retry_after = None
+        if error.hard_bounce:
+            suppress(email=delivery.email, status=Subscriber.Status.BOUNCED)
+    else:
+        delivery.retry_after = now + timedelta(seconds=retry_base * 2 ** (delivery.attempts - 1))
+
+
+def throttle() -> None:
+    """Hold to NEWSLETTER_MAX_RATE messages per second across all workers (ESP quotas)."""
+    limit = _setting("NEWSLETTER_MAX_RATE", 0)
+    if not limit:
+        return
+    while True:
+        second = int(time.time())
+        key = f"newsletters:rate:{second}"
+        cache.add(key, 0, timeout=5)
+        if cache.incr(key) <= limit:
+            return
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def after_batch(*, batch: Batch, send: Send) -> None:
+    """Close the batch when none of its rows are left, retry later when some wait, pause on errors."""
+    waiting = (
+        Delivery.objects.queued()
+        .filter(send=send, pk__range=(batch.first_id, batch.last_id))
+        .order_by("retry_after")
+        .values_list("retry_after", flat=True)
+        .first()
+    )
+    if (
+        waiting is None
+        and not Delivery.objects.queued()
+        .filter(send=send, pk__range=(batch.first_id, batch.last_id))
+        .exists()
+    ):
+        Batch.objects.filter(pk=batch.pk).update(done=True)
+        if check_error_threshold(send):
+            return
+        finish_send_if_done(send_id=send.pk)
+        return
+    check_error_threshold(send)
+    from .tasks import send_batch_task
+
+    delay = max(0.0, (waiting - timezone.now()).total_seconds()) if waiting else 0.0
+    Batch.objects.filter(pk=batch.pk).update(queued_at=timezone.now() + timedelta(seconds=delay))
+    send_batch_task.apply_async((batch.pk,), countdown=delay)
+
+
+def check_error_threshold(send: Send) -> bool:
+    """Pause a send whose failures pass the threshold, and tell staff; True when paused."""
+    threshold = _setting("NEWSLETTER_ERROR_THRESHOLD", 0.2)
+    minimum = _setting("NEWSLETTER_ERROR_MINIMUM", 50)
+    progress = send.progress()
+    attempted = progress["sent"] + progress["failed"]
+    if progress["failed"] < minimum or progress["failed"] / max(attempted, 1) < threshold:
+        return False
+    reason = f"Paused after {progress['failed']} failed deliveries out of {attempted}."
+    if Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
+        status=Send.Status.PAUSED, paused_reason=reason
+    ):
+        send_templated_email(
+            "newsletters/send_paused",
+            to=settings.STAFF_NOTIFICATION_EMAILS,
+            context={"send": send, "reason": reason, "progress": progress},
+        )
+    return True
+
+
+def finish_send_if_done(*, send_id: int) -> bool:
+    if Batch.objects.filter(send_id=send_id, done=False).exists():
+        return False
+    if Send.objects.filter(pk=send_id, status=Send.Status.SENDING).update(
+        status=Send.Status.SENT, finished_at=timezone.now()
+    ):
+        send = Send.objects.get(pk=send_id)
+        Issue.objects.filter(pk=send.issue_id).update(status=Issue.Status.SENT)
+    return True
+
+
+def pause_send(*, send: Send, reason: str = "Paused by staff.") -> None:
+    Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
+        status=Send.Status.PAUSED, paused_reason=reason
+    )
+
+
+def resume_send(*, send: Send) -> None:
+    with transaction.atomic():
+        if not Send.objects.filter(pk=send.pk, status=Send.Status.PAUSED).update(
+            status=Send.Status.SENDING, paused_reason=""
+        ):
+            return
+        batches = list(Batch.objects.filter(send=send, done=False))
+        Batch.objects.filter(pk__in=[b.pk for b in batches]).update(queued_at=timezone.now())
+        transaction.on_commit(lambda: queue_batches(batches))
+
+
+def start_due_sends(now=None) -> int:
+    from .tasks import start_send_task
+
+    due = list(Send.objects.due(now).values_list("pk", flat=True))
+    for send_id in due:
+        start_send_task.delay(send_id)
+    return len(due)
+
+
+def requeue_stale_batches(*, timeout: timedelta | None = None) -> int:
+    """The sweeper: batches of running sends with no word past the timeout go back on the queue.
+
+    A worker killed mid-batch leaves its rows queued (its transaction died with it); running the
+    batch again sends exactly those, since rows marked sent are never claimed.
+    """
+    timeout = timeout or timedelta(seconds=_setting("NEWSLETTER_BATCH_TIMEOUT", 600))
+    stale = list(
+        Batch.objects.filter(
+            done=False, send__status=Send.Status.SENDING, queued_at__lt=timezone.now() - timeout
+        )
+    )
+    Batch.objects.filter(pk__in=[b.pk for b in stale]).update(queued_at=timezone.now())
+    for batch in stale:
+        Batch.objects.filter(pk=batch.pk).update(attempts=batch.attempts + 1)
+    queue_batches(stale)
+    return len(stale)
+
+
+def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> None:
+    """Send the issue, marked as a test, to any addresses (subscribed or not); no Delivery rows."""
+    rendered = RenderedIssue.render(issue, newsletter)
+    template = MimeTemplate(
+        rendered, newsletter=newsletter, send_header=f"tasp-test-{issue.pk}", test=True
+    )
+    with open_transport() as transport:
+        for email in emails:
+            subscriber = Subscriber.objects.filter(email__iexact=email).first()
+            token = subscriber.token if subscriber else "test"
+            name = subscriber.name if subscriber else ""
+            if transport.raw:
+                raw, _ = template.build(email=email, name=name, token=token)
+                transport.send(from_email=newsletter.from_email, to=email, message=raw)
+            else:
+                transport.send(message=template.build_email(email=email, name=name, token=token))

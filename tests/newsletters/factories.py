@@ -1,0 +1,55 @@
+import factory
+
+from newsletters.models import Issue, Item, Newsletter, Section, Subscriber, Subscription
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Newsletter
+        django_get_or_create = ["slug"]
+
+    name = "TASP Newsletter"
+    slug = "tasp-newsletter"
+    from_email = "newsletter@tasp.example.org"
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+        skip_postgeneration_save = True
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    title = factory.Sequence(lambda n: f"Newsletter - Issue {n}")
+    welcome = "<p>Welcome to our latest newsletter.</p>"
+    signoff_name = "Richard Burrows"
+    signoff_role = "TASP Chair"
+
+    @factory.post_generation
+    def with_content(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        section = Section.objects.create(issue=obj, heading="TASP Update", position=1)
+        Item.objects.create(
+            section=section,
+            title="Annual conference",
+            body="<p>Join us in June.</p>",
+            link_url="https://tasp.example.org/conference",
+            link_text="Book a place",
+        )
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    status = Subscriber.Status.ACTIVE
+
+
+def subscribe(newsletter, count=1, **kwargs):
+    subscribers = SubscriberFactory.create_batch(count, **kwargs)
+    Subscription.objects.bulk_create(
+        [Subscription(subscriber=s, newsletter=newsletter) for s in subscribers]
+    )
+    return subscribers

@@ -1,0 +1,191 @@
+import pytest
+from django.core import mail
+
+from newsletters import services
+from newsletters.models import Delivery, Issue, Send, Subscriber, Subscription
+from tests.newsletters.factories import (
+    IssueFactory,
+    NewsletterFactory,
+    SubscriberFactory,
+    subscribe,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_send(send, django_capture_on_commit_callbacks):
+    """What the workers do, in this process: start the send, then each batch."""
+    batches = services.start_send(send_id=send.pk)
+    for batch in batches:
+        services.send_batch(batch_id=batch.pk)
+    send.refresh_from_db()
+    return batches
+
+
+@pytest.fixture
+def newsletter():
+    return NewsletterFactory()
+
+
+def test_a_send_reaches_every_active_subscriber_once_and_no_one_else(
+    newsletter, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_BATCH_SIZE = 3
+    readers = subscribe(newsletter, 7)
+    subscribe(newsletter, 1, status=Subscriber.Status.PENDING)
+    subscribe(newsletter, 1, status=Subscriber.Status.UNSUBSCRIBED)
+    left = subscribe(newsletter, 1)[0]
+    Subscription.objects.filter(subscriber=left).update(unsubscribed_at="2026-01-01T00:00Z")
+    SubscriberFactory()  # active, but not on this list
+    issue = IssueFactory(newsletter=newsletter)
+    send = Send.objects.create(issue=issue, newsletter=newsletter)
+
+    batches = run_send(send, django_capture_on_commit_callbacks)
+
+    assert len(batches) == 3
+    assert sorted(m.to[0].split("<")[-1].rstrip(">") for m in mailoutbox) == sorted(
+        r.email for r in readers
+    )
+    assert send.status == Send.Status.SENT
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+    assert set(send.deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}
+
+
+def test_running_a_batch_again_never_resends(newsletter, mailoutbox):
+    subscribe(newsletter, 4)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    services.send_batch(batch_id=batch.pk)
+    send.status = Send.Status.SENDING  # even if something reopened it
+    send.save()
+
+    services.send_batch(batch_id=batch.pk)
+
+    assert len(mailoutbox) == 4
+
+
+def test_someone_who_unsubscribes_after_the_start_gets_nothing(newsletter, mailoutbox):
+    stays, leaves = subscribe(newsletter, 2)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+
+    services.unsubscribe(subscriber=leaves)
+    services.send_batch(batch_id=batch.pk)
+
+    assert [m.to for m in mailoutbox] == [[f"{stays.name} <{stays.email}>"]]
+    assert Delivery.objects.get(subscriber=leaves).status == Delivery.Status.SKIPPED
+
+
+def test_messages_carry_list_headers_and_both_parts(newsletter, mailoutbox):
+    (reader,) = subscribe(newsletter, 1)
+    send = Send.objects.create(
+        issue=IssueFactory(newsletter=newsletter, title="Newsletter - Spring 2020"),
+        newsletter=newsletter,
+    )
+    (batch,) = services.start_send(send_id=send.pk)
+    services.send_batch(batch_id=batch.pk)
+
+    (message,) = mailoutbox
+    headers = message.extra_headers
+    assert message.subject == "Newsletter - Spring 2020"
+    assert (
+        headers["List-Unsubscribe"]
+        == f"<http://127.0.0.1:8000/newsletters/unsubscribe/{reader.token}/>"
+    )
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["List-Id"] == "TASP Newsletter <tasp-newsletter.tasp.example.org>"
+    assert headers["Auto-Submitted"] == "auto-generated"
+    assert headers["X-TASP-Send"] == f"tasp-send-{send.pk}"
+    assert headers["Message-ID"] == Delivery.objects.get().message_id
+    html = message.alternatives[0][0]
+    assert "View this email in your browser" in html and "Why did I get this?" in html
+    assert f"/newsletters/preferences/{reader.token}/" in html
+    assert 'style="' in html  # CSS inlined
+    assert f"Dear {reader.name}," in message.body and "Unsubscribe: http" in message.body
+
+
+def test_an_issue_cannot_be_sent_twice_to_a_list(newsletter, django_capture_on_commit_callbacks):
+    issue = IssueFactory(newsletter=newsletter)
+    services.schedule_send(issue=issue, newsletter=newsletter)
+
+    with pytest.raises(services.SendRefused, match="already been sent"):
+        services.schedule_send(issue=issue, newsletter=newsletter)
+    assert Send.objects.count() == 1
+
+
+def test_scheduled_sends_start_when_due(
+    newsletter, django_capture_on_commit_callbacks, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsletters.tasks import start_send_task
+
+    started = []
+    monkeypatch.setattr(start_send_task, "delay", started.append)
+    later = timezone.now() + timedelta(hours=2)
+    send = services.schedule_send(
+        issue=IssueFactory(newsletter=newsletter), newsletter=newsletter, at=later
+    )
+
+    assert services.start_due_sends() == 0
+    assert services.start_due_sends(now=later + timedelta(seconds=1)) == 1
+    assert started == [send.pk]
+
+
+def test_the_sweeper_requeues_stale_batches_only(newsletter, monkeypatch):
+    from datetime import timedelta
+
+    from newsletters.models import Batch
+    from newsletters.tasks import send_batch_task
+
+    subscribe(newsletter, 2)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    queued = []
+    monkeypatch.setattr(send_batch_task, "delay", queued.append)
+
+    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
+    Batch.objects.filter(pk=batch.pk).update(queued_at="2026-01-01T00:00Z")
+    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+    assert queued == [batch.pk]
+
+
+def test_a_paused_send_sends_nothing_until_resumed(
+    newsletter, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(newsletter, 2)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    services.pause_send(send=send)
+
+    services.send_batch(batch_id=batch.pk)
+    assert mailoutbox == []
+
+    services.resume_send(send=send)
+    services.send_batch(batch_id=batch.pk)
+    assert len(mailoutbox) == 2
+
+
+def test_rich_text_is_sanitised():
+    issue = IssueFactory(
+        welcome='<p onclick="x()">Hi<script>alert(1)</script> <a href="javascript:evil()">x</a></p>'
+    )
+
+    assert (
+        "script" not in issue.welcome
+        and "onclick" not in issue.welcome
+        and "javascript" not in issue.welcome
+    )
+    assert issue.welcome_text.startswith("Hi")
+
+
+def test_test_sends_are_marked_and_leave_no_deliveries(newsletter):
+    issue = IssueFactory(newsletter=newsletter)
+
+    services.send_test(issue=issue, newsletter=newsletter, emails=["editor@example.com"])
+
+    assert mail.outbox[0].subject.startswith("[TEST] ")
+    assert Delivery.objects.count() == 0
