@@ -209,6 +209,7 @@ else:
     }
     for _folder in ("queue", "processed"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True  # safe because every task is idempotent
@@ -225,6 +226,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "requeue-stale-newsletter-batches": {
         "task": "newsletters.tasks.requeue_stale_batches_task",
         "schedule": 120.0,
+    },
+    "close-expired-vacancies": {
+        "task": "vacancies.tasks.close_expired_vacancies_task",
+        "schedule": 15 * 60.0,  # an advert closes within a quarter of an hour of midnight
+    },
+    "remind-closing-vacancies": {
+        "task": "vacancies.tasks.remind_closing_vacancies_task",
+        "schedule": 60 * 60.0,
     },
 }
 
@@ -275,3 +284,27 @@ NEWSLETTER_MAX_RATE = env.int("NEWSLETTER_MAX_RATE", default=0)  # messages/seco
 NEWSLETTER_ERROR_THRESHOLD = env.float("NEWSLETTER_ERROR_THRESHOLD", default=0.2)
 NEWSLETTER_ERROR_MINIMUM = env.int("NEWSLETTER_ERROR_MINIMUM", default=50)
 NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+# --- Vacancies ---
+VACANCY_JOB_PACK_MAX_BYTES = env.int("VACANCY_JOB_PACK_MAX_BYTES", default=5 * 1024 * 1024)
+VACANCY_CLOSING_SOON_DAYS = 2  # posters are told this many days before the closing date
+VACANCY_POST_RATE = env("VACANCY_POST_RATE", default="10/h")  # per user and per IP
+
+# --- Membership and invoices ---
+MEMBERSHIP_RENEWAL_WINDOW_DAYS = env.int("MEMBERSHIP_RENEWAL_WINDOW_DAYS", default=90)
+MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=60)  # unpaid after 1 April
+INVOICE_NUMBER_PREFIX = env("INVOICE_NUMBER_PREFIX", default="TASP")
+INVOICE_PAYMENT_TERMS_DAYS = env.int("INVOICE_PAYMENT_TERMS_DAYS", default=30)
+# VAT treatment is the accountant's call: standard, zero, exempt or outside_scope.
+INVOICE_VAT_TREATMENT = env("INVOICE_VAT_TREATMENT", default="outside_scope")
+MEMBERSHIP_VAT_TREATMENT = env("MEMBERSHIP_VAT_TREATMENT", default=INVOICE_VAT_TREATMENT)
+INVOICE_VAT_STANDARD_RATE = env("INVOICE_VAT_STANDARD_RATE", default="20.00")
+INVOICE_VAT_NUMBER = env("INVOICE_VAT_NUMBER", default="")  # printed when registered
+INVOICE_BANK_DETAILS = {
+    "account_name": env("INVOICE_BANK_ACCOUNT_NAME", default=CHARITY["name"]),
+    "bank": env("INVOICE_BANK_NAME", default="Example Bank plc"),
+    "sort_code": env("INVOICE_BANK_SORT_CODE", default="00-00-00"),
+    "account_number": env("INVOICE_BANK_ACCOUNT_NUMBER", default="00000000"),
+}
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")  # card payments are off without it
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")

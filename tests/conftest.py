@@ -68,9 +68,8 @@ class SMTPRecorder:
         return self.messages
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback in the test process; Django's SMTP backend points at it."""
+def start_smtp_server(handler):
+    """Start aiosmtpd on a free loopback port; returns the controller and the port."""
     import socket
 
     from aiosmtpd.controller import Controller
@@ -78,9 +77,16 @@ def smtp_server(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    recorder = SMTPRecorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
+    return controller, port
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback in the test process; Django's SMTP backend points at it."""
+    recorder = SMTPRecorder()
+    controller, port = start_smtp_server(recorder)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port

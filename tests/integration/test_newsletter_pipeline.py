@@ -1,0 +1,191 @@
+"""The sending pipeline end to end: a real worker on Redis, PostgreSQL, a real SMTP server."""
+
+import pytest
+
+from newsletters import services
+from newsletters.models import Delivery, Send, Subscriber
+from tests.conftest import start_smtp_server
+from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(predicate, timeout=30.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def recipients(messages):
+    return sorted(rcpt for m in messages for rcpt in m["to"])
+
+
+def test_a_full_send_reaches_every_active_subscriber_exactly_once(
+    settings, smtp_server, celery_worker
+):
+    settings.NEWSLETTER_BATCH_SIZE = 4
+    newsletter = NewsletterFactory()
+    readers = subscribe(newsletter, 10)
+    subscribe(newsletter, 2, status=Subscriber.Status.UNSUBSCRIBED)
+    issue = IssueFactory(newsletter=newsletter, title="Newsletter - Spring 2020")
+
+    send = services.schedule_send(issue=issue, newsletter=newsletter)
+
+    assert wait_until(lambda: Send.objects.get(pk=send.pk).status == Send.Status.SENT)
+    assert recipients(smtp_server.messages) == sorted(r.email for r in readers)
+    message = smtp_server.messages[0]["message"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/newsletters/unsubscribe/")
+    assert message["Subject"] == "Newsletter - Spring 2020"
+    assert message["X-TASP-Send"] == f"tasp-send-{send.pk}"
+    assert "Dear Reader" in message.get_body(("plain",)).get_content()
+    assert "View this email in your browser" in message.get_body(("html",)).get_content()
+
+
+class Flaky:
+    """Answers 451 to some recipients the first times, 550 to one, accepts the rest."""
+
+    def __init__(self, recorder, *, temporary: set[str], permanent: set[str], refusals: int = 2):
+        self.recorder = recorder
+        self.temporary = dict.fromkeys(temporary, refusals)
+        self.permanent = permanent
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.permanent:
+            return "550 5.1.1 No such user"
+        if self.temporary.get(address):
+            self.temporary[address] -= 1
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        return await self.recorder.handle_DATA(server, session, envelope)
+
+
+def test_temporary_failures_retry_and_permanent_ones_fail(settings, smtp_server, celery_worker):
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 0.3
+    newsletter = NewsletterFactory()
+    readers = subscribe(newsletter, 6)
+    slow, gone = readers[0].email, readers[1].email
+    flaky = Flaky(smtp_server, temporary={slow, readers[2].email}, permanent={gone})
+    controller, settings.EMAIL_PORT = start_smtp_server(flaky)
+    try:
+        send = services.schedule_send(
+            issue=IssueFactory(newsletter=newsletter), newsletter=newsletter
+        )
+        assert wait_until(
+            lambda: Send.objects.get(pk=send.pk).status == Send.Status.SENT, timeout=40
+        )
+    finally:
+        controller.stop()
+
+    assert recipients(smtp_server.messages) == sorted(r.email for r in readers if r.email != gone)
+    assert Delivery.objects.get(email=slow).attempts == 3
+    failed = Delivery.objects.get(email=gone)
+    assert failed.status == Delivery.Status.FAILED and "550" in failed.last_error
+    assert Subscriber.objects.get(email=gone).status == Subscriber.Status.BOUNCED
+
+
+class SlowRecorder:
+    """Takes a moment over each message, so a worker can be killed in the middle of a batch."""
+
+    def __init__(self, recorder):
+        self.recorder = recorder
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(0.05)
+        return await self.recorder.handle_DATA(server, session, envelope)
+
+
+def start_worker_process(queue: str, smtp_port: int, extra_env: dict):
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "CELERY_QUEUE": queue,
+        "NEWSLETTER_BATCH_SIZE": "10",
+        **extra_env,
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tasp",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_worker_killed_mid_send_leaves_no_one_without_the_issue(
+    settings, smtp_server, private_task_queue
+):
+    import os
+    import signal
+    from datetime import timedelta
+
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "this test runs on PostgreSQL, as CI does"
+    settings.NEWSLETTER_BATCH_SIZE = 10
+    slow = SlowRecorder(smtp_server)
+    controller, port = start_smtp_server(slow)
+    newsletter = NewsletterFactory()
+    readers = subscribe(newsletter, 60)
+    send = services.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    first = start_worker_process(private_task_queue, port, {})
+    second = None
+    try:
+        assert wait_until(lambda: len(smtp_server.messages) >= 15, timeout=60), (
+            "the worker never started sending"
+        )
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        before_restart = len(smtp_server.messages)
+        assert before_restart < 60, "the send finished before the kill: nothing was proved"
+
+        second = start_worker_process(private_task_queue, port, {})
+        # The sweeper finds the killed batch (and any not yet run) and queues them again.
+        assert wait_until(
+            lambda: (
+                services.requeue_stale_batches(timeout=timedelta(seconds=2)) >= 0
+                and Send.objects.get(pk=send.pk).status == Send.Status.SENT
+            ),
+            timeout=90,
+        )
+    finally:
+        for process in (first, second):
+            if process and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=20)
+        controller.stop()
+
+    got = recipients(smtp_server.messages)
+    assert set(got) == {r.email for r in readers}  # no one missed
+    assert len(got) - len(set(got)) <= settings.NEWSLETTER_BATCH_SIZE  # at most one batch twice
