@@ -8,7 +8,10 @@ from . import health
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    from vacancies.models import Vacancy
+
+    latest_vacancies = Vacancy.objects.open().order_by("-published_at")[:3]
+    return render(request, "home.html", {"latest_vacancies": latest_vacancies})
 
 
 @never_cache

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class VacanciesConfig(AppConfig):
     name = "vacancies"
+
+    def ready(self):
+        from membership.signals import invoice_paid
+
+        from .billing import invoice_paid_receiver
+
+        invoice_paid.connect(invoice_paid_receiver, dispatch_uid="vacancies.invoice_paid")

@@ -6,4 +6,13 @@ app_name = "vacancies"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("feed/", views.LatestVacanciesFeed(), name="feed"),
+    path("post/", views.post, name="post"),
+    path("mine/", views.mine, name="mine"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/manage/", views.manage, name="manage"),
+    path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/submit/", views.submit, name="submit"),
+    path("<slug:slug>/close/", views.close, name="close"),
+    path("<slug:slug>/relist/", views.relist, name="relist"),
 ]

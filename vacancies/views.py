@@ -1,7 +1,219 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from . import billing, services
+from .forms import BILLING_FIELDS, VacancyFilterForm, VacancyForm
+from .models import Vacancy, job_posting
+
+PAGE_SIZE = 10
+
+
+def _post_rate(group, request) -> str:
+    return settings.VACANCY_POST_RATE
 
 
 @require_safe
 def index(request):
-    return render(request, "vacancies/index.html")
+    form = VacancyFilterForm(request.GET or None)
+    vacancies = form.filter(Vacancy.objects.open())
+    if not form.is_bound:
+        vacancies = vacancies.order_by("closes_on", "-published_at", "pk")
+    page = Paginator(vacancies, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "vacancies/vacancy_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound},
+    )
+
+
+@require_safe
+def detail(request, slug):
+    vacancy = get_object_or_404(Vacancy.objects.select_related("posted_by"), slug=slug)
+    can_manage = Vacancy.objects.editable_by(request.user).filter(pk=vacancy.pk).exists()
+    if vacancy.is_closed:
+        return render(request, "vacancies/vacancy_closed.html", {"vacancy": vacancy}, status=410)
+    if not vacancy.is_open and not can_manage:
+        raise Http404("No such vacancy.")  # drafts and adverts in moderation are not public
+    context = {"vacancy": vacancy, "can_manage": can_manage, "preview": not vacancy.is_open}
+    if vacancy.is_open:
+        data = job_posting(vacancy, url=request.build_absolute_uri(vacancy.get_absolute_url()))
+        # Escape "<" so a title or description can never end the script element early.
+        context["jsonld"] = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return render(request, "vacancies/vacancy_detail.html", context)
+
+
+class LatestVacanciesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "TASP vacancies"
+    subtitle = "Independent Scrutineer and other safeguarding partnership posts."
+
+    def link(self):
+        return reverse("vacancies:index")
+
+    def items(self):
+        return Vacancy.objects.open().order_by("-published_at")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return (
+            f"<p>{item.organisation_name}, {item.location} ({item.get_region_display()}). "
+            f"Closes {item.closes_on:%-d %B %Y}.</p>{item.description_html}"
+        )
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+def _own_vacancy(request, slug) -> Vacancy:
+    # Someone else's advert is simply not found: 404 says nothing about whether it exists.
+    return get_object_or_404(
+        Vacancy.objects.editable_by(request.user).select_related("posted_by"), slug=slug
+    )
+
+
+@login_required
+@ratelimit(key="user_or_ip", rate=_post_rate, method="POST", block=True)
+def post(request):
+    is_member, price = services.price_for(request.user)
+    initial = {}
+    if is_member:
+        initial["organisation_name"] = billing.member_organisation_name(
+            request.user, services.today()
+        )
+    form = VacancyForm(
+        request.POST or None, request.FILES or None, is_member=is_member, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_bot:
+            # Pretend it worked so the bot learns nothing; nothing is saved.
+            messages.success(request, "Thank you: your advert is saved.")
+            return redirect("vacancies:index")
+        if form.is_valid():
+            vacancy = form.save(commit=False)
+            vacancy.posted_by = request.user
+            vacancy.save()
+            vacancy.status_changes.create(to_status=vacancy.status, changed_by=request.user)
+            messages.success(request, "Your advert is saved as a draft. Check it, then submit it.")
+            return redirect("vacancies:manage", vacancy.slug)
+    return render(
+        request,
+        "vacancies/vacancy_form.html",
+        {"form": form, "is_member": is_member, "price": price, "vacancy": None},
+    )
+
+
+@login_required
+@ratelimit(key="user_or_ip", rate=_post_rate, method="POST", block=True)
+def edit(request, slug):
+    vacancy = _own_vacancy(request, slug)
+    if not vacancy.is_editable:
+        messages.error(request, "A closed advert cannot be changed; relist it instead.")
+        return redirect("vacancies:manage", vacancy.slug)
+    if vacancy.status == Vacancy.Status.DRAFT:
+        is_member, price = services.price_for(request.user)
+    else:
+        is_member, price = True, None  # billing was settled when it was submitted
+    form = VacancyForm(
+        request.POST or None, request.FILES or None, instance=vacancy, is_member=is_member
+    )
+    if request.method == "POST" and not form.is_bot and form.is_valid():
+        form.save()
+        services.record_vacancy_edit(vacancy=vacancy, by=request.user)
+        messages.success(request, "Your changes are saved.")
+        return redirect("vacancies:manage", vacancy.slug)
+    return render(
+        request,
+        "vacancies/vacancy_form.html",
+        {"form": form, "is_member": is_member, "price": price, "vacancy": vacancy},
+    )
+
+
+@login_required
+def manage(request, slug):
+    vacancy = _own_vacancy(request, slug)
+    is_member, price = (
+        services.price_for(request.user)
+        if vacancy.status == Vacancy.Status.DRAFT
+        else (vacancy.is_member_post, vacancy.price)
+    )
+    return render(
+        request,
+        "vacancies/vacancy_manage.html",
+        {
+            "vacancy": vacancy,
+            "is_member": is_member,
+            "price": price,
+            "needs_billing": vacancy.status == Vacancy.Status.DRAFT
+            and not is_member
+            and not all(getattr(vacancy, f) for f in BILLING_FIELDS[:3]),
+            "history": vacancy.status_changes.select_related("changed_by"),
+        },
+    )
+
+
+@login_required
+def mine(request):
+    vacancies = Vacancy.objects.posted_by(request.user).order_by("-created_at")
+    return render(request, "vacancies/vacancy_mine.html", {"vacancies": vacancies})
+
+
+def _act(request, slug, action, done: str):
+    vacancy = _own_vacancy(request, slug)
+    try:
+        result = action(vacancy)
+    except services.NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("vacancies:manage", vacancy.slug)
+    messages.success(request, done)
+    return redirect("vacancies:manage", result.slug)
+
+
+@login_required
+@require_POST
+def submit(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda vacancy: services.submit_vacancy(vacancy=vacancy, user=request.user),
+        "Your advert is submitted. We have emailed you what happens next.",
+    )
+
+
+@login_required
+@require_POST
+def close(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda vacancy: services.close_vacancy(vacancy=vacancy, by=request.user),
+        "Your advert is closed.",
+    )
+
+
+@login_required
+@require_POST
+def relist(request, slug):
+    return _act(
+        request,
+        slug,
+        lambda vacancy: services.relist_vacancy(vacancy=vacancy, by=request.user),
+        "A copy of the advert is saved as a new draft: set a new closing date, then submit it.",
+    )

@@ -1,0 +1,287 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from membership.models import Invoice
+from tests.vacancies.factories import UserFactory, VacancyFactory, today
+from vacancies import services
+from vacancies.models import Vacancy, VacancyPricing
+
+pytestmark = pytest.mark.django_db
+
+
+def advert_data(**overrides):
+    data = {
+        "title": "Independent Scrutineer",
+        "role_type": "independent_scrutineer",
+        "organisation_name": "Northshire Safeguarding Children Partnership",
+        "location": "Leeds",
+        "region": "yorkshire",
+        "contract_type": "CONTRACTOR",
+        "working_pattern": "3 days per month",
+        "remuneration": "£450 per day",
+        "pay_amount": "450",
+        "pay_period": "DAY",
+        "closes_on": (today() + timedelta(days=21)).isoformat(),
+        "description": "Scrutinise our arrangements.\n\nReport to the partners.",
+        "apply_url": "https://jobs.example.org/scrutineer",
+        "apply_email": "",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+BILLING = {
+    "billing_name": "Agency Ltd",
+    "billing_address": "1 High Street\nExample Town",
+    "billing_email": "accounts@agency.example.com",
+    "po_number": "PO-77",
+}
+
+
+def test_posting_needs_a_login(client):
+    response = client.get(reverse("vacancies:post"))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+def test_a_member_posts_free_and_the_advert_goes_to_moderation(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    page = client.get(reverse("vacancies:post"))
+    assert "Free:" in page.content.decode()
+    assert "billing_name" not in page.content.decode()
+    assert page.context["form"]["organisation_name"].value() == (
+        "Northshire Safeguarding Children Partnership"
+    )
+
+    response = client.post(reverse("vacancies:post"), advert_data())
+    vacancy = Vacancy.objects.get()
+    assert response.url == reverse("vacancies:manage", args=[vacancy.slug])
+    assert vacancy.status == Vacancy.Status.DRAFT
+    assert (
+        vacancy.description
+        == "<p>Scrutinise our arrangements.</p>\n\n<p>Report to the partners.</p>"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("vacancies:submit", args=[vacancy.slug]))
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PENDING_MODERATION
+    assert vacancy.is_member_post and vacancy.price is None
+    assert not Invoice.objects.exists()
+    assert [c.to_status for c in vacancy.status_changes.all()] == ["draft", "pending_moderation"]
+    subjects = {m.to[0]: m.subject for m in mailoutbox}
+    assert subjects["rep@northshire.example.org"].startswith("We have received your vacancy")
+    assert subjects["office@tasp.example.org"] == "Vacancy to moderate: Independent Scrutineer"
+
+
+def test_a_non_member_sees_the_price_and_is_invoiced(
+    client, non_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(non_member)
+    page = client.get(reverse("vacancies:post")).content.decode()
+    assert "Price: £650.00" in page
+
+    client.post(reverse("vacancies:post"), advert_data(**BILLING))
+    vacancy = Vacancy.objects.get()
+    manage = client.get(reverse("vacancies:manage", args=[vacancy.slug])).content.decode()
+    assert "Submit and get the invoice (£650.00)" in manage
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("vacancies:submit", args=[vacancy.slug]))
+
+    vacancy.refresh_from_db()
+    invoice = Invoice.objects.get()
+    assert vacancy.status == Vacancy.Status.PENDING_PAYMENT
+    assert vacancy.price == Decimal("650.00") and not vacancy.is_member_post
+    assert vacancy.invoice_reference == invoice.number
+    assert invoice.net_total == Decimal("650.00")
+    assert invoice.po_number == "PO-77"
+    assert invoice.bill_to_email == "accounts@agency.example.com"
+    received = next(m for m in mailoutbox if m.to == ["hr@agency.example.com"])
+    assert invoice.number in received.body and "£650.00" in received.body
+
+
+def test_the_price_staff_set_is_the_price_charged(client, non_member):
+    pricing = VacancyPricing.current()
+    pricing.non_member_price = Decimal("700.00")
+    pricing.save()
+    client.force_login(non_member)
+
+    assert "Price: £700.00" in client.get(reverse("vacancies:post")).content.decode()
+    vacancy = VacancyFactory(posted_by=non_member, **BILLING)
+    services.submit_vacancy(vacancy=vacancy, user=non_member)
+    vacancy.refresh_from_db()
+    assert vacancy.price == Decimal("700.00")
+
+
+def test_a_non_member_cannot_get_the_member_price_by_editing_the_form(client, non_member):
+    client.force_login(non_member)
+
+    client.post(
+        reverse("vacancies:post"),
+        advert_data(**BILLING, is_member_post="on", price="0.00", status="pending_moderation"),
+    )
+    vacancy = Vacancy.objects.get()
+    assert vacancy.status == Vacancy.Status.DRAFT
+    client.post(reverse("vacancies:submit", args=[vacancy.slug]), {"is_member_post": "on"})
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PENDING_PAYMENT
+    assert vacancy.price == Decimal("650.00") and not vacancy.is_member_post
+
+
+def test_a_non_member_must_give_billing_details(client, non_member):
+    client.force_login(non_member)
+
+    response = client.post(reverse("vacancies:post"), advert_data())
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {
+        "billing_name",
+        "billing_address",
+        "billing_email",
+    }
+    assert not Vacancy.objects.exists()
+
+
+def test_submitting_twice_raises_one_invoice(non_member):
+    vacancy = VacancyFactory(posted_by=non_member, **BILLING)
+
+    first = services.submit_vacancy(vacancy=vacancy, user=non_member)
+    second = services.submit_vacancy(vacancy=vacancy, user=non_member)
+
+    assert first.invoice_reference == second.invoice_reference
+    assert Invoice.objects.count() == 1
+
+
+def test_paying_the_invoice_moves_the_advert_to_moderation(
+    non_member, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from membership.services import mark_paid
+
+    vacancy = VacancyFactory(posted_by=non_member, **BILLING)
+    services.submit_vacancy(vacancy=vacancy, user=non_member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mark_paid(invoice=Invoice.objects.get(), method="bacs", reference="BANK-1", user=staff_user)
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PENDING_MODERATION
+    assert vacancy.paid_at is not None
+    assert vacancy.payment_state.startswith("Paid")
+    assert vacancy.status_changes.last().note == "Payment received."
+    assert mailoutbox[-1].subject.startswith("Payment received for your vacancy advert")
+
+
+def test_editing_a_published_advert_sends_it_back_to_moderation(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    vacancy = VacancyFactory(posted_by=member, published=True)
+    client.force_login(member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("vacancies:edit", args=[vacancy.slug]), advert_data(title="Independent Chair")
+        )
+
+    assert response.status_code == 302
+    vacancy.refresh_from_db()
+    assert vacancy.title == "Independent Chair"
+    assert vacancy.status == Vacancy.Status.PENDING_MODERATION
+    assert not Vacancy.objects.open().exists()
+    assert vacancy.status_changes.last().note == "Edited by the poster."
+    assert {m.subject for m in mailoutbox} == {
+        "We have received your vacancy advert: Independent Chair",
+        "Vacancy to moderate: Independent Chair",
+    }
+
+
+def test_editing_a_draft_keeps_it_a_draft(client, member):
+    vacancy = VacancyFactory(posted_by=member)
+    client.force_login(member)
+
+    client.post(reverse("vacancies:edit", args=[vacancy.slug]), advert_data(location="York"))
+
+    vacancy.refresh_from_db()
+    assert (vacancy.location, vacancy.status) == ("York", Vacancy.Status.DRAFT)
+
+
+def test_the_poster_closes_early_and_relists_as_a_new_draft(
+    client, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    vacancy = VacancyFactory(posted_by=member, published=True)
+    client.force_login(member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("vacancies:close", args=[vacancy.slug]))
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.CLOSED
+    assert mailoutbox[-1].subject.startswith("Your vacancy advert has closed")
+
+    response = client.post(reverse("vacancies:relist", args=[vacancy.slug]))
+    copy = Vacancy.objects.exclude(pk=vacancy.pk).get()
+    assert response.url == reverse("vacancies:manage", args=[copy.slug])
+    assert copy.status == Vacancy.Status.DRAFT
+    assert copy.relisted_from == vacancy
+    assert copy.title == vacancy.title and copy.posted_by == member
+    assert copy.published_at is None and copy.price is None
+
+
+def test_only_a_closed_advert_can_be_relisted(client, member):
+    vacancy = VacancyFactory(posted_by=member, published=True)
+    client.force_login(member)
+
+    response = client.post(reverse("vacancies:relist", args=[vacancy.slug]), follow=True)
+
+    assert "Only a closed advert can be relisted." in response.content.decode()
+    assert Vacancy.objects.count() == 1
+
+
+def test_the_honeypot_saves_nothing(client, member):
+    client.force_login(member)
+
+    response = client.post(reverse("vacancies:post"), advert_data(website="http://spam.example"))
+
+    assert response.status_code == 302
+    assert not Vacancy.objects.exists()
+
+
+def test_posting_is_rate_limited(client, member, settings):
+    settings.VACANCY_POST_RATE = "2/h"
+    client.force_login(member)
+
+    statuses = [
+        client.post(reverse("vacancies:post"), advert_data(title=f"Post {n}")).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [302, 302, 429]
+    assert Vacancy.objects.count() == 2
+
+
+def test_a_relisted_advert_is_submitted_with_a_new_closing_date(client, member):
+    old = VacancyFactory(posted_by=member, closed=True, closes_on=today() - timedelta(days=3))
+    copy = services.relist_vacancy(vacancy=old, by=member)
+
+    with pytest.raises(services.NotAllowed, match="closing date has passed"):
+        services.submit_vacancy(vacancy=copy, user=member)
+
+    client.force_login(member)
+    client.post(reverse("vacancies:edit", args=[copy.slug]), advert_data())
+    services.submit_vacancy(vacancy=copy, user=member)
+    copy.refresh_from_db()
+    assert copy.status == Vacancy.Status.PENDING_MODERATION
+
+
+def test_someone_elses_member_status_is_not_borrowed(client, member):
+    stranger = UserFactory(email="stranger@example.com")
+    client.force_login(stranger)
+
+    assert "Price: £650.00" in client.get(reverse("vacancies:post")).content.decode()

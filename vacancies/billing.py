@@ -1,0 +1,65 @@
+"""The two places vacancies meet the membership app: who is a member, and raising an invoice.
+
+Kept in one module so the rest of the app never reaches into membership directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Billing:
+    name: str
+    address: str
+    email: str
+    po_number: str
+
+
+def is_member_user(user, on: date) -> bool:
+    """Is ``user`` a named person of an organisation whose membership is active on ``on``?"""
+    from membership.services import is_member
+
+    return is_member(user=user, on=on)
+
+
+def member_organisation_name(user, on: date) -> str:
+    """The name of the user's member organisation, to fill in the advert; blank if none."""
+    from membership.models import Membership
+
+    membership = (
+        Membership.objects.active_on(on)
+        .filter(organisation__people__user=user)
+        .select_related("organisation")
+        .first()
+    )
+    return membership.organisation.name if membership else ""
+
+
+def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal) -> str:
+    """Issue and email the membership app's invoice for a non-member's advert; returns its number.
+    The caller holds the advert's row lock and calls this once per advert."""
+    from membership.services import BillTo, LineData, issue_invoice, send_invoice
+
+    invoice = issue_invoice(
+        bill_to=BillTo(name=billing.name, address=billing.address, email=billing.email),
+        lines=[
+            LineData(
+                description=f"Vacancy advert on the TASP website: {vacancy.title} "
+                f"(closing {vacancy.closes_on:%-d %B %Y})",
+                unit_price=amount,
+            )
+        ],
+        po_number=billing.po_number,
+    )
+    send_invoice(invoice=invoice)
+    return invoice.number
+
+
+def invoice_paid_receiver(sender, invoice, **kwargs) -> None:
+    """membership's ``invoice_paid`` signal: an advert waiting on this invoice moves on."""
+    from .services import record_invoice_payment
+
+    record_invoice_payment(invoice_number=invoice.number)

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import LONDON, Vacancy, sanitise_description
+
+VACANCY_FIELDS = [
+    "title",
+    "role_type",
+    "organisation_name",
+    "location",
+    "region",
+    "contract_type",
+    "working_pattern",
+    "remuneration",
+    "pay_amount",
+    "pay_period",
+    "closes_on",
+    "interview_on",
+    "starts_on",
+    "description",
+    "apply_url",
+    "apply_email",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "job_pack",
+]
+BILLING_FIELDS = ["billing_name", "billing_address", "billing_email", "po_number"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VacancyCleaningMixin:
+    """Rules shared by the public form and the admin: dates ahead, a way to apply, safe HTML."""
+
+    def clean_description(self):
+        description = sanitise_description(self.cleaned_data["description"])
+        if not description.strip():
+            raise ValidationError("Describe the role.")
+        return description
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on and closes_on <= timezone.localdate(timezone=LONDON):
+            raise ValidationError("The closing date must be in the future.")
+        return closes_on
+
+    def clean(self):
+        cleaned = super().clean()
+        closes_on = cleaned.get("closes_on")
+        for field in ("interview_on", "starts_on"):
+            day = cleaned.get(field)
+            if day and closes_on and day < closes_on:
+                self.add_error(field, "This date should not be before the closing date.")
+        return cleaned
+
+
+class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
+    # A field people cannot see; bots fill every field they find.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Vacancy
+        fields = VACANCY_FIELDS + BILLING_FIELDS
+        widgets = {
+            "closes_on": DateInput(),
+            "interview_on": DateInput(),
+            "starts_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "billing_address": forms.Textarea(attrs={"rows": 4}),
+            "job_pack": forms.ClearableFileInput(
+                attrs={
+                    "accept": ".pdf,.doc,.docx,application/pdf,application/msword,"
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                }
+            ),
+        }
+        help_texts = {
+            "description": "Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
+            "job_pack": "Optional: a PDF or Word document.",
+            "po_number": "Optional: we print it on the invoice.",
+        }
+
+    def __init__(self, *args, is_member: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_member = is_member
+        if is_member:
+            # Members pay nothing, so there is nobody to invoice.
+            for name in BILLING_FIELDS:
+                del self.fields[name]
+        else:
+            for name in ("billing_name", "billing_address", "billing_email"):
+                self.fields[name].required = True
+        self.fields["website"].widget.attrs["class"] = "honeypot"
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve and publish"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "—"), *Vacancy.RejectionReason.choices],
+        required=False,
+        help_text="Needed to reject; the poster is told.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Optional: sent to the poster with a rejection, kept in the history.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason"):
+            self.add_error("reason", "Choose why the advert is rejected.")
+        return cleaned
+
+
+class VacancyFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    role_type = forms.ChoiceField(
+        label="Role type",
+        choices=[("", "All role types"), *Vacancy.RoleType.choices],
+        required=False,
+    )
+    region = forms.ChoiceField(
+        label="Region", choices=[("", "All regions"), *Vacancy.Region.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        choices=[("closing", "Closing soonest"), ("newest", "Newest first")],
+        required=False,
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            queryset = queryset.search(data["q"])
+        if data["role_type"]:
+            queryset = queryset.filter(role_type=data["role_type"])
+        if data["region"]:
+            queryset = queryset.filter(region=data["region"])
+        if data["sort"] == "newest":
+            return queryset.order_by("-published_at", "pk")
+        return queryset.order_by("closes_on", "-published_at", "pk")

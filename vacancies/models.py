@@ -1,0 +1,448 @@
+from __future__ import annotations
+
+import secrets
+import zipfile
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Self
+from zoneinfo import ZoneInfo
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+LONDON = ZoneInfo("Europe/London")
+
+# The tags a description may keep; everything else (scripts, styles, event handlers) is removed.
+DESCRIPTION_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4"}
+DESCRIPTION_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def sanitise_description(html: str) -> str:
+    """Keep simple formatting and links; plain text typed into the box keeps its paragraphs."""
+    html = (html or "").strip()
+    if html and "<" not in html:
+        from django.utils.html import linebreaks
+
+        html = linebreaks(html)
+    return nh3.clean(
+        html,
+        tags=DESCRIPTION_TAGS,
+        attributes=DESCRIPTION_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
+
+
+# --- Job pack files: the content decides the type, never the name ---------------------------
+
+PDF_MAGIC = b"%PDF-"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Word .doc
+ZIP_MAGIC = b"PK\x03\x04"  # .docx is a zip holding word/document.xml
+
+
+def job_pack_kind(uploaded) -> str | None:
+    """'pdf', 'doc' or 'docx' from the file's first bytes (and, for zips, its contents)."""
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    if head.startswith(PDF_MAGIC):
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        return "doc"
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            uploaded.seek(0)
+        if "word/document.xml" in names and "[Content_Types].xml" in names:
+            return "docx"
+    return None
+
+
+def validate_job_pack(uploaded) -> None:
+    limit = settings.VACANCY_JOB_PACK_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            f"The job pack is {filesizeformat(uploaded.size)}; the limit is {filesizeformat(limit)}.",
+            code="too_big",
+        )
+    kind = job_pack_kind(uploaded)
+    if kind is None:
+        raise ValidationError(
+            "The job pack must be a PDF or Word document (.pdf, .doc or .docx).", code="wrong_type"
+        )
+    extension = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
+    if extension != kind:
+        raise ValidationError(
+            f"This file is a {kind.upper()} document but is named .{extension or '(none)'}; "
+            f"rename it to end in .{kind}.",
+            code="wrong_name",
+        )
+
+
+def job_pack_path(vacancy: Vacancy, filename: str) -> str:
+    return f"vacancies/job-packs/{secrets.token_hex(8)}/{filename}"
+
+
+# --- Price ------------------------------------------------------------------------------------
+
+
+class VacancyPricing(models.Model):
+    """One row: what a non-member pays to advertise. Members advertise free."""
+
+    non_member_price = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("650.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="In pounds, shown to non-members before they submit an advert.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "vacancy pricing"
+
+    def __str__(self) -> str:
+        return f"Non-member advert: £{self.non_member_price:,.2f}"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a singleton: there is only ever one price
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> VacancyPricing:
+        pricing, _ = cls.objects.get_or_create(pk=1)
+        return pricing
+
+
+# --- Vacancy ----------------------------------------------------------------------------------
+
+
+class VacancyQuerySet(models.QuerySet):
+    def published(self) -> Self:
+        return self.filter(status=Vacancy.Status.PUBLISHED)
+
+    def open(self, day: date | None = None) -> Self:
+        # An advert is open to the end of its closing day, London time.
+        day = day or timezone.localdate(timezone=LONDON)
+        return self.published().filter(closes_on__gte=day)
+
+    def expired(self, day: date | None = None) -> Self:
+        day = day or timezone.localdate(timezone=LONDON)
+        return self.published().filter(closes_on__lt=day)
+
+    def awaiting_moderation(self) -> Self:
+        return self.filter(
+            status__in=[Vacancy.Status.PENDING_MODERATION, Vacancy.Status.PENDING_PAYMENT]
+        )
+
+    def posted_by(self, user) -> Self:
+        return self.filter(posted_by=user)
+
+    def editable_by(self, user) -> Self:
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(posted_by=user)
+
+    def search(self, text: str) -> Self:
+        query = Q()
+        for word in text.split()[:8]:
+            query &= (
+                Q(title__icontains=word)
+                | Q(organisation_name__icontains=word)
+                | Q(location__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return self.filter(query)
+
+
+class Vacancy(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
+        PENDING_MODERATION = "pending_moderation", "Waiting for moderation"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        CLOSED = "closed", "Closed"
+
+    class RoleType(models.TextChoices):
+        INDEPENDENT_SCRUTINEER = "independent_scrutineer", "Independent Scrutineer"
+        INDEPENDENT_CHAIR = "independent_chair", "Independent Chair"
+        BUSINESS_MANAGER = "business_manager", "Business Manager"
+        OTHER = "other", "Other"
+
+    class Region(models.TextChoices):
+        NORTH_EAST = "north_east", "North East"
+        NORTH_WEST = "north_west", "North West"
+        YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+        EAST_MIDLANDS = "east_midlands", "East Midlands"
+        WEST_MIDLANDS = "west_midlands", "West Midlands"
+        EAST = "east", "East of England"
+        LONDON = "london", "London"
+        SOUTH_EAST = "south_east", "South East"
+        SOUTH_WEST = "south_west", "South West"
+        WALES = "wales", "Wales"
+        SCOTLAND = "scotland", "Scotland"
+        NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+        CHANNEL_ISLANDS = "channel_islands", "Channel Islands"
+        ISLE_OF_MAN = "isle_of_man", "Isle of Man"
+        REMOTE = "remote", "Remote"
+
+    class ContractType(models.TextChoices):
+        # Values follow schema.org's employmentType, so the JSON-LD needs no mapping.
+        PART_TIME = "PART_TIME", "Part-time"
+        FULL_TIME = "FULL_TIME", "Full-time"
+        CONTRACTOR = "CONTRACTOR", "Contract or self-employed"
+        TEMPORARY = "TEMPORARY", "Fixed-term or interim"
+        VOLUNTEER = "VOLUNTEER", "Voluntary"
+
+    class PayPeriod(models.TextChoices):
+        HOUR = "HOUR", "per hour"
+        DAY = "DAY", "per day"
+        WEEK = "WEEK", "per week"
+        MONTH = "MONTH", "per month"
+        YEAR = "YEAR", "per year"
+
+    class RejectionReason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        INCOMPLETE = "incomplete", "Incomplete"
+        OTHER = "other", "Other"
+
+    EDITABLE = (
+        Status.DRAFT,
+        Status.PENDING_PAYMENT,
+        Status.PENDING_MODERATION,
+        Status.PUBLISHED,
+        Status.REJECTED,
+    )
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=90, unique=True, editable=False)
+    role_type = models.CharField(max_length=30, choices=RoleType, default=RoleType.OTHER)
+    organisation_name = models.CharField("hiring organisation", max_length=200)
+    location = models.CharField(max_length=200, help_text="Town, city or area, e.g. Leeds.")
+    region = models.CharField(max_length=20, choices=Region)
+    working_pattern = models.CharField(
+        max_length=200, blank=True, help_text="For example: 3 days per month."
+    )
+    contract_type = models.CharField(
+        max_length=20, choices=ContractType, default=ContractType.PART_TIME
+    )
+    remuneration = models.CharField(
+        max_length=200, blank=True, help_text="As you want it shown, e.g. £450 per day."
+    )
+    pay_amount = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Optional: the figure alone, in pounds, for job search engines.",
+    )
+    pay_period = models.CharField(max_length=5, choices=PayPeriod, blank=True)
+    closes_on = models.DateField("closing date")
+    interview_on = models.DateField("interview date", null=True, blank=True)
+    starts_on = models.DateField("start date", null=True, blank=True)
+    description = models.TextField()
+    apply_url = models.URLField("apply online at", max_length=500, blank=True)
+    apply_email = models.EmailField("apply by email to", blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    job_pack = models.FileField(upload_to=job_pack_path, blank=True, validators=[validate_job_pack])
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vacancies"
+    )
+    relisted_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="relistings"
+    )
+
+    # Price and billing are fixed when the poster submits, from the server's member check.
+    is_member_post = models.BooleanField(default=False, editable=False)
+    price = models.DecimalField(max_digits=9, decimal_places=2, null=True, editable=False)
+    billing_name = models.CharField("organisation to invoice", max_length=200, blank=True)
+    billing_address = models.TextField(blank=True)
+    billing_email = models.EmailField("email for the invoice", blank=True)
+    po_number = models.CharField("purchase order number", max_length=60, blank=True)
+    invoice_reference = models.CharField(max_length=60, blank=True, editable=False)
+    paid_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    rejection_reason = models.CharField(max_length=20, choices=RejectionReason, blank=True)
+    rejection_note = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closing_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "vacancies"
+        ordering = ["closes_on", "-published_at"]
+        indexes = [models.Index(fields=["status", "closes_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(apply_url="", apply_email=""), name="vacancy_has_a_way_to_apply"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.organisation_name})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = f"{slugify(self.title)[:70].strip('-') or 'vacancy'}-{secrets.token_hex(3)}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("vacancies:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.apply_url and not self.apply_email:
+            errors["apply_url"] = (
+                "Give a web address or an email address for applications (or both)."
+            )
+        if self.pay_amount is not None and not self.pay_period:
+            errors["pay_period"] = "Say what period the pay figure covers."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def closes_at(self) -> datetime:
+        """The last moment the advert is open: the end of the closing day in London."""
+        return datetime.combine(self.closes_on, time(23, 59, 59), tzinfo=LONDON)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.closes_on >= timezone.localdate(
+            timezone=LONDON
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED or (
+            self.status == self.Status.PUBLISHED and not self.is_open
+        )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def description_html(self) -> str:
+        # Stored descriptions were cleaned on the way in; cleaning again on the way out costs
+        # little and protects against rows written by other routes (imports, the shell).
+        return sanitise_description(self.description)
+
+    @property
+    def payment_state(self) -> str:
+        if self.is_member_post:
+            return "Free (member)"
+        if self.price is None:
+            return "Not submitted"
+        if self.paid_at:
+            return f"Paid (invoice {self.invoice_reference})"
+        if self.invoice_reference:
+            return f"Invoiced: {self.invoice_reference}, unpaid"
+        return "Not invoiced"
+
+    @transaction.atomic
+    def change_status(self, to: str, *, by=None, note: str = "") -> VacancyStatusChange:
+        """Move to ``to`` and keep a history row; the caller has checked the move is allowed."""
+        previous = self.status
+        self.status = to
+        now = timezone.now()
+        fields = ["status", "updated_at"]
+        if to == self.Status.PUBLISHED:
+            self.published_at = now
+            fields.append("published_at")
+        elif to == self.Status.CLOSED:
+            self.closed_at = now
+            fields.append("closed_at")
+        self.save(update_fields=fields)
+        return self.status_changes.create(
+            from_status=previous, to_status=to, changed_by=by, note=note
+        )
+
+
+class VacancyStatusChange(models.Model):
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Vacancy.Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Vacancy.Status)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+def job_posting(vacancy: Vacancy, *, url: str) -> dict:
+    """schema.org JobPosting for search engines (Google's required and recommended properties)."""
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": vacancy.title,
+        "description": vacancy.description_html,
+        "url": url,
+        "identifier": {"@type": "PropertyValue", "name": "TASP", "value": vacancy.slug},
+        "datePosted": (vacancy.published_at or vacancy.created_at)
+        .astimezone(LONDON)
+        .date()
+        .isoformat(),
+        "validThrough": vacancy.closes_at.isoformat(),
+        "employmentType": vacancy.contract_type,
+        "hiringOrganization": {"@type": "Organization", "name": vacancy.organisation_name},
+    }
+    if vacancy.region == Vacancy.Region.REMOTE:
+        data["jobLocationType"] = "TELECOMMUTE"
+        data["applicantLocationRequirements"] = {"@type": "Country", "name": "United Kingdom"}
+    else:
+        data["jobLocation"] = {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": vacancy.location,
+                "addressRegion": vacancy.get_region_display(),
+                "addressCountry": "IM" if vacancy.region == Vacancy.Region.ISLE_OF_MAN else "GB",
+            },
+        }
+    if vacancy.pay_amount is not None and vacancy.pay_period:
+        amount = vacancy.pay_amount
+        data["baseSalary"] = {
+            "@type": "MonetaryAmount",
+            "currency": "GBP",
+            "value": {
+                "@type": "QuantitativeValue",
+                # JSON has one number type; pounds and pence survive the trip exactly.
+                "value": int(amount) if amount == amount.to_integral() else float(amount),
+                "unitText": vacancy.pay_period,
+            },
+        }
+    return data
