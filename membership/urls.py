@@ -6,4 +6,14 @@ app_name = "membership"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("quote/", views.quote, name="quote"),
+    path("join/", views.join, name="join"),
+    path("join/thanks/", views.join_done, name="join-done"),
+    path("renew/", views.renew, name="renew"),
+    path("renew/decline/", views.decline, name="decline"),
+    path("account/", views.account, name="account"),
+    path("invoices/<str:number>.pdf", views.invoice_pdf, name="invoice-pdf"),
+    path("pay/success/", views.pay_success, name="pay-success"),
+    path("pay/<str:token>/", views.invoice_pay, name="invoice-pay"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
 ]

@@ -1,7 +1,299 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import services
+from .fees import FeeError
+from .forms import (
+    JoinForm,
+    OrganisationDetailsForm,
+    QuoteForm,
+    RenewalForm,
+    representative_formset,
+)
+from .models import Invoice, Membership, MembershipYear, Organisation
+
+logger = logging.getLogger(__name__)
+
+
+def _quote_context(request, schedule):
+    """The quote part of the page: a bound form when ?representatives= is given."""
+    if "representatives" not in request.GET:
+        return {"quote_form": QuoteForm(), "quote": None}
+    form = QuoteForm(request.GET)
+    quote = None
+    if form.is_valid() and schedule is not None:
+        try:
+            quote = schedule.quote(form.cleaned_data["representatives"])
+        except FeeError as error:
+            form.add_error("representatives", str(error))
+    return {"quote_form": form, "quote": quote}
 
 
 @require_safe
 def index(request):
-    return render(request, "membership/index.html")
+    year = MembershipYear.current()
+    schedule = year.fee_schedule_for(Organisation.Kind.SINGLE_AREA)
+    context = {"year": year, "schedule": schedule, **_quote_context(request, schedule)}
+    return render(request, "membership/index.html", context)
+
+
+@require_safe
+def quote(request):
+    """JSON for the live fee on the quote form and the renewal page; same function as the page."""
+    form = QuoteForm(request.GET)
+    kind = request.GET.get("kind") or Organisation.Kind.SINGLE_AREA
+    year_id = request.GET.get("year")
+    year = MembershipYear.objects.filter(pk=year_id).first() if year_id else None
+    schedule = (year or MembershipYear.current()).fee_schedule_for(kind)
+    if not form.is_valid():
+        return JsonResponse({"error": form.errors["representatives"][0]}, status=400)
+    if schedule is None:
+        return JsonResponse({"error": "No fee schedule is set for this year yet."}, status=404)
+    try:
+        result = schedule.quote(form.cleaned_data["representatives"])
+    except FeeError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(result.as_dict())
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    form = JoinForm(request.POST or None)
+    formset = representative_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.apply_to_join(
+                organisation_details=form.details(),
+                representatives=formset.representatives(),
+                po_number=form.cleaned_data["po_number"],
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("membership:join-done")
+    return render(request, "membership/join.html", {"form": form, "formset": formset})
+
+
+@require_safe
+def join_done(request):
+    return render(request, "membership/join_done.html")
+
+
+def _renewal_for(user) -> Membership:
+    """The renewal this business manager may act on; anyone else's is a 404."""
+    membership = (
+        Membership.objects.managed_by(user)
+        .filter(status__in=[Membership.Status.RENEWAL_DUE])
+        .select_related("organisation", "year")
+        .order_by("year__starts_on")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No renewal is waiting for you.")
+    return membership
+
+
+def _initial_representatives(membership: Membership) -> list[dict]:
+    return [
+        {
+            "name": r.person.name,
+            "email": r.person.email,
+            "job_title": r.person.job_title,
+            "role": r.role,
+        }
+        for r in membership.representatives.select_related("person")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def renew(request):
+    membership = _renewal_for(request.user)
+    data = request.POST or None
+    details = OrganisationDetailsForm(data, instance=membership.organisation, prefix="org")
+    formset = representative_formset(data, initial=_initial_representatives(membership))
+    form = RenewalForm(data, initial={"po_number": membership.po_number})
+    count = len(formset.initial or [])
+    if request.method == "POST":
+        valid = details.is_valid() & formset.is_valid() & form.is_valid()
+        if valid:
+            representatives = formset.representatives()
+            count = len(representatives)
+            try:
+                membership.quote(count)
+            except FeeError as error:
+                formset._non_form_errors.append(str(error))
+                valid = False
+        if valid and "recalculate" in request.POST:
+            # Without JavaScript: show the new fee and fresh empty rows, save nothing.
+            details = OrganisationDetailsForm(
+                initial=details.cleaned_data, instance=membership.organisation, prefix="org"
+            )
+            formset = representative_formset(
+                initial=[
+                    {"name": r.name, "email": r.email, "job_title": r.job_title, "role": r.role}
+                    for r in representatives
+                ]
+            )
+            form = RenewalForm(initial=form.cleaned_data)
+        elif valid:
+            organisation_details = {
+                k: v for k, v in details.cleaned_data.items() if k in details.changed_data
+            }
+            try:
+                invoice = services.submit_renewal(
+                    membership=membership,
+                    representatives=representatives,
+                    po_number=form.cleaned_data["po_number"],
+                    user=request.user,
+                    organisation_details=organisation_details,
+                )
+            except services.MembershipError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Thank you: your renewal is confirmed and invoice {invoice.number} "
+                    "has been emailed to you.",
+                )
+                return redirect("membership:account")
+    try:
+        quote = membership.quote(count) if count else None
+    except FeeError:
+        quote = None
+    context = {
+        "membership": membership,
+        "details": details,
+        "formset": formset,
+        "form": form,
+        "quote": quote,
+        "schedule": membership.fee_schedule(),
+    }
+    return render(request, "membership/renew.html", context)
+
+
+@login_required
+@require_POST
+def decline(request):
+    membership = _renewal_for(request.user)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that you will not renew.")
+        return redirect("membership:renew")
+    services.decline_renewal(membership=membership, user=request.user)
+    messages.success(request, f"We have noted that you will not renew for {membership.year}.")
+    return redirect("membership:account")
+
+
+@login_required
+@require_safe
+def account(request):
+    organisations = list(
+        Organisation.objects.of_user(request.user).prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("year", "invoice").prefetch_related(
+                    "representatives__person"
+                ),
+            )
+        )
+    )
+    if not organisations:
+        return render(request, "membership/account.html", {"organisations": []}, status=200)
+    current = MembershipYear.current()
+    years = {current.pk, current.next().pk}
+    managed = set(Organisation.objects.managed_by(request.user).values_list("pk", flat=True))
+    for organisation in organisations:
+        organisation.recent = [m for m in organisation.memberships.all() if m.year_id in years]
+        organisation.is_managed = organisation.pk in managed
+        organisation.invoices = (
+            Invoice.objects.filter(memberships__organisation=organisation)
+            .distinct()
+            .order_by("-issued_on", "-number")
+        )
+        organisation.renewal_due = any(
+            m.status == Membership.Status.RENEWAL_DUE for m in organisation.memberships.all()
+        )
+    return render(
+        request,
+        "membership/account.html",
+        {"organisations": organisations, "stripe_enabled": services.stripe_enabled()},
+    )
+
+
+def _user_invoice(request, number: str) -> Invoice:
+    invoices = (
+        Invoice.objects.all() if request.user.is_staff else Invoice.objects.of_user(request.user)
+    )
+    return get_object_or_404(invoices.distinct(), number=number)
+
+
+@login_required
+@require_safe
+def invoice_pdf(request, number):
+    from .pdf import render_invoice_pdf
+
+    invoice = _user_invoice(request, number)
+    response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def invoice_pay(request, token):
+    """Pay by card from the emailed link: no login, the signed token names the invoice."""
+    invoice = services.invoice_for_payment_token(token)
+    if invoice is None or not services.stripe_enabled():
+        raise Http404("This payment link is not valid.")
+    if request.method == "POST" and invoice.status == Invoice.Status.ISSUED:
+        success = request.build_absolute_uri(reverse("membership:pay-success"))
+        url = services.create_checkout_session(
+            invoice=invoice,
+            success_url=success + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=request.build_absolute_uri(request.path),
+        )
+        return redirect(url)
+    return render(request, "membership/invoice_pay.html", {"invoice": invoice})
+
+
+@require_safe
+def pay_success(request):
+    """Stripe sends the payer here; fulfil now in case the webhook is late (idempotent)."""
+    session_id = request.GET.get("session_id", "")
+    if not services.stripe_enabled() or not session_id.startswith("cs_"):
+        raise Http404("Unknown payment.")
+    try:
+        session = services.retrieve_checkout_session(session_id)
+    except Exception as error:  # Stripe's error classes vary by version; a 404 is the answer
+        logger.warning("Could not retrieve checkout session %s: %s", session_id, error)
+        raise Http404("Unknown payment.") from error
+    data = session.to_dict() if hasattr(session, "to_dict") else dict(session)
+    invoice = services.fulfil_checkout_session(session=data)
+    return render(request, "membership/pay_success.html", {"invoice": invoice})
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; the signature on the raw body authenticates it
+@require_POST
+def stripe_webhook(request):
+    import stripe
+
+    if not settings.STRIPE_WEBHOOK_SECRET:
+        raise Http404("Card payments are not configured.")
+    try:
+        outcome = services.handle_stripe_webhook(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponseBadRequest("Invalid payload or signature.")
+    # We need a 2xx response otherwise Stripe will keep trying.
+    return JsonResponse({"status": outcome})

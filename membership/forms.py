@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .fees import MAX_REPRESENTATIVES
+from .models import Membership, Organisation, Representative
+from .services import RepresentativeData
+
+
+class QuoteForm(forms.Form):
+    representatives = forms.IntegerField(
+        label="Number of named representatives",
+        min_value=1,
+        max_value=MAX_REPRESENTATIVES,
+        error_messages={
+            "invalid": "Enter the number of representatives as a whole number, like 7.",
+            "min_value": "A membership names at least 1 representative.",
+            "max_value": f"Please contact us about more than {MAX_REPRESENTATIVES} representatives.",
+            "required": "Enter the number of representatives.",
+        },
+    )
+
+
+class RepresentativeForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    job_title = forms.CharField(max_length=150, required=False)
+    role = forms.ChoiceField(choices=Representative.Role.choices)
+
+
+class BaseRepresentativeFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        emails = set()
+        count = 0
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            count += 1
+            email = form.cleaned_data["email"].strip().lower()
+            if email in emails:
+                raise ValidationError(
+                    f"{email} is named twice: each representative needs their own email address."
+                )
+            emails.add(email)
+        if count == 0:
+            raise ValidationError("Name at least one representative.")
+        if count > MAX_REPRESENTATIVES:
+            raise ValidationError(
+                f"Please contact us about more than {MAX_REPRESENTATIVES} representatives."
+            )
+
+    def representatives(self) -> list[RepresentativeData]:
+        return [
+            RepresentativeData(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                job_title=form.cleaned_data.get("job_title", ""),
+                role=form.cleaned_data["role"],
+            )
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+RepresentativeFormSet = forms.formset_factory(
+    RepresentativeForm,
+    formset=BaseRepresentativeFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=MAX_REPRESENTATIVES,
+    absolute_max=MAX_REPRESENTATIVES + 50,
+)
+
+
+def representative_formset(data=None, *, initial=None, prefix="reps"):
+    return RepresentativeFormSet(data, initial=initial, prefix=prefix)
+
+
+class OrganisationDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "areas", "address", "billing_name", "billing_email"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"billing_name": "Who should the invoice be addressed to?"}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Organisation.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError("Another organisation already has this name; please contact us.")
+        return name
+
+
+class JoinForm(OrganisationDetailsForm):
+    po_number = forms.CharField(label="Purchase order number", max_length=100, required=False)
+
+    class Meta(OrganisationDetailsForm.Meta):
+        fields = ["name", "kind", "areas", "address", "billing_name", "billing_email"]
+
+    def details(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "po_number"}
+
+
+class RenewalForm(forms.Form):
+    po_number = forms.CharField(
+        label="Purchase order number",
+        max_length=100,
+        required=False,
+        help_text="Many public bodies pay only invoices that quote one.",
+    )
+
+
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = [
+            "organisation",
+            "year",
+            "status",
+            "schedule_fee",
+            "negotiated_fee",
+            "negotiated_reason",
+            "po_number",
+            "invoice",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        fee = cleaned.get("negotiated_fee")
+        if fee is not None and fee < 0:
+            self.add_error("negotiated_fee", "A negotiated fee cannot be below £0.00.")
+        if fee is not None and not (cleaned.get("negotiated_reason") or "").strip():
+            self.add_error("negotiated_reason", "Give the reason for the negotiated fee.")
+        if (
+            self.instance.pk
+            and self.instance.is_price_locked
+            and "negotiated_fee" in self.changed_data
+        ):
+            self.add_error(
+                "negotiated_fee", "The price is locked: void the invoice first to change it."
+            )
+        return cleaned
+
+
+class VoidInvoiceForm(forms.Form):
+    reason = forms.CharField(max_length=200)

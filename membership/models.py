@@ -1,0 +1,505 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Self
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .fees import Band, Quote, calculate_fee
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def of_user(self, user) -> Self:
+        """Organisations this login is a named person of (what their account page may show)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(people__user=user).distinct()
+
+    def managed_by(self, user) -> Self:
+        """Organisations whose business manager (in any year) is this login."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            people__user=user,
+            people__representations__role=Representative.Role.BUSINESS_MANAGER,
+        ).distinct()
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE_AREA = "single_area", "Partnership for a single local authority area"
+        MULTI_AREA = "multi_area", "Partnership across several areas"
+        NATIONAL = "national", "National organisation"
+        OTHER = "other", "Other organisation"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.SINGLE_AREA)
+    areas = models.CharField(
+        max_length=500, blank=True, help_text="Local authority areas covered, comma separated."
+    )
+    address = models.TextField(blank=True)
+    billing_name = models.CharField("billing contact", max_length=200, blank=True)
+    billing_email = models.EmailField("billing email", blank=True)
+    invoice_notes = models.TextField(blank=True, help_text="Printed on every invoice.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="organisation_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def area_list(self) -> list[str]:
+        return [area.strip() for area in self.areas.split(",") if area.strip()]
+
+
+class Person(models.Model):
+    """Someone at a member organisation; business managers have a login."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    job_title = models.CharField(max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="membership_people",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("email"), name="person_email_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class MembershipYearQuerySet(models.QuerySet):
+    def containing(self, day: date) -> Self:
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class MembershipYear(models.Model):
+    """1 April to 31 March, labelled like 2020/21."""
+
+    starts_on = models.DateField(unique=True)
+    ends_on = models.DateField()
+
+    objects = MembershipYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.starts_on.year}/{str(self.starts_on.year + 1)[-2:]}"
+
+    @staticmethod
+    def start_for(day: date) -> date:
+        return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+    @classmethod
+    def for_date(cls, day: date | None = None) -> MembershipYear:
+        starts_on = cls.start_for(day or timezone.localdate())
+        year, _ = cls.objects.get_or_create(
+            starts_on=starts_on, defaults={"ends_on": date(starts_on.year + 1, 3, 31)}
+        )
+        return year
+
+    @classmethod
+    def current(cls) -> MembershipYear:
+        return cls.for_date(timezone.localdate())
+
+    def next(self) -> MembershipYear:
+        return MembershipYear.for_date(date(self.starts_on.year + 1, 4, 1))
+
+    def previous(self) -> MembershipYear:
+        return MembershipYear.for_date(date(self.starts_on.year - 1, 4, 1))
+
+    def fee_schedule_for(self, kind: str) -> FeeSchedule | None:
+        """The schedule for this kind of organisation, else the year's general schedule."""
+        schedules = {s.kind: s for s in self.fee_schedules.prefetch_related("bands")}
+        return schedules.get(kind) or schedules.get("")
+
+
+class FeeSchedule(models.Model):
+    year = models.ForeignKey(MembershipYear, on_delete=models.PROTECT, related_name="fee_schedules")
+    kind = models.CharField(
+        "organisation kind",
+        max_length=20,
+        choices=Organisation.Kind,
+        blank=True,
+        help_text="Leave blank for the schedule that applies to every kind without its own.",
+    )
+    per_extra_representative = models.DecimalField(
+        max_digits=9, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__starts_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="one_fee_schedule_per_year_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} fees" + (f" ({self.get_kind_display()})" if self.kind else "")
+
+    def quote(self, representatives: int) -> Quote:
+        bands = [Band(band.up_to, band.fee) for band in self.bands.all()]
+        return calculate_fee(
+            bands=bands,
+            per_extra_representative=self.per_extra_representative,
+            representatives=representatives,
+        )
+
+
+class FeeBand(models.Model):
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="bands")
+    up_to = models.PositiveIntegerField(
+        "up to (representatives)", validators=[MinValueValidator(1)]
+    )
+    fee = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(ZERO)])
+
+    class Meta:
+        ordering = ["up_to"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "up_to"], name="one_band_per_size")
+        ]
+
+    def __str__(self) -> str:
+        return f"up to {self.up_to}: £{self.fee:,.2f}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_year(self, year: MembershipYear) -> Self:
+        return self.filter(year=year)
+
+    def active_on(self, day: date | None = None) -> Self:
+        day = day or timezone.localdate()
+        return self.filter(
+            status=Membership.Status.ACTIVE, year__starts_on__lte=day, year__ends_on__gte=day
+        )
+
+    def renewal_due(self) -> Self:
+        return self.filter(status=Membership.Status.RENEWAL_DUE)
+
+    def managed_by(self, user) -> Self:
+        return self.filter(organisation__in=Organisation.objects.managed_by(user))
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        RENEWAL_DUE = "renewal_due", "Renewal due"
+        SUBMITTED = "submitted", "Submitted"
+        INVOICED = "invoiced", "Invoiced"
+        ACTIVE = "active", "Active"
+        LAPSED = "lapsed", "Lapsed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    year = models.ForeignKey(MembershipYear, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.RENEWAL_DUE, db_index=True
+    )
+    schedule_fee = models.DecimalField(
+        max_digits=9, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+    negotiated_fee = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text="Replaces the schedule's fee on this membership.",
+    )
+    negotiated_reason = models.CharField(max_length=200, blank=True)
+    negotiated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    negotiated_at = models.DateTimeField(null=True, blank=True)
+    po_number = models.CharField("purchase order number", max_length=100, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    price_locked_at = models.DateTimeField(null=True, blank=True)
+    invoice = models.ForeignKey(
+        "Invoice", null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__starts_on", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="one_membership_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(negotiated_fee__isnull=True) | models.Q(negotiated_fee__gte=0),
+                name="negotiated_fee_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"
+
+    @property
+    def fee(self) -> Decimal:
+        # A fee agreed with staff replaces the schedule's; the reason is kept beside it.
+        return self.negotiated_fee if self.negotiated_fee is not None else self.schedule_fee
+
+    @property
+    def is_price_locked(self) -> bool:
+        return self.price_locked_at is not None
+
+    def fee_schedule(self) -> FeeSchedule | None:
+        return self.year.fee_schedule_for(self.organisation.kind)
+
+    def quote(self, representatives: int) -> Quote:
+        schedule = self.fee_schedule()
+        if schedule is None:
+            from .fees import FeeError
+
+            raise FeeError(f"No fee schedule is set for {self.year} yet.")
+        return schedule.quote(representatives)
+
+
+class Representative(models.Model):
+    class Role(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+        BUSINESS_MANAGER = "business_manager", "Business manager"
+        INDEPENDENT = "independent", "Independent scrutineer / independent role"
+        OTHER = "other", "Other"
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="representatives"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="representations")
+    role = models.CharField(max_length=20, choices=Role)
+
+    class Meta:
+        ordering = ["role", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "person"], name="person_once_per_membership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} ({self.get_role_display()})"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def unpaid(self) -> Self:
+        return self.filter(status=Invoice.Status.ISSUED)
+
+    def of_user(self, user) -> Self:
+        return self.filter(memberships__organisation__in=Organisation.objects.of_user(user))
+
+
+class Invoice(models.Model):
+    """A bill to a customer; the customer's details are copied on, so later edits don't change it."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        PAID = "paid", "Paid"
+        VOID = "void", "Void"
+
+    number = models.CharField(max_length=30, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ISSUED, db_index=True)
+    bill_to_name = models.CharField(max_length=200)
+    bill_to_address = models.TextField(blank=True)
+    bill_to_contact = models.CharField(max_length=200, blank=True)
+    bill_to_email = models.EmailField(blank=True)
+    po_number = models.CharField("purchase order number", max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    net_total = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    vat_total = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    total = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    paid_on = models.DateField(null=True, blank=True)
+    void_reason = models.CharField(max_length=200, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def amount_paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments.all()), ZERO)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.ISSUED and self.due_on < timezone.localdate()
+
+
+class InvoiceLine(models.Model):
+    class VatTreatment(models.TextChoices):
+        STANDARD = "standard", "Standard rate"
+        ZERO_RATED = "zero", "Zero rated"
+        EXEMPT = "exempt", "Exempt"
+        OUTSIDE_SCOPE = "outside_scope", "Outside the scope of VAT"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    description = models.TextField()
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    vat_treatment = models.CharField(max_length=20, choices=VatTreatment)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
+    net_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    vat_amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description.splitlines()[0] if self.description else "line"
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        CARD = "card", "Card (Stripe)"
+        BACS = "bacs", "BACS transfer"
+        CHEQUE = "cheque", "Cheque"
+        OTHER = "other", "Other"
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(max_length=10, choices=Method)
+    amount = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    reference = models.CharField(max_length=200, blank=True)
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-received_on"]
+        constraints = [
+            # The same bank or Stripe reference can't be recorded twice against an invoice.
+            models.UniqueConstraint(
+                fields=["invoice", "method", "reference"],
+                condition=~models.Q(reference=""),
+                name="payment_reference_once_per_invoice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} {self.get_method_display()} for {self.invoice}"
+
+
+class StripeEvent(models.Model):
+    """Each Stripe event id handled, written in the same transaction as its work."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class ReminderRule(models.Model):
+    """When reminders go out: staff edit these rows, the beat task reads them each day."""
+
+    class Kind(models.TextChoices):
+        RENEWAL = "renewal", "Renewal not yet submitted (days from 1 April; negative = before)"
+        UNPAID = "unpaid", "Invoice unpaid (days after the due date)"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    days = models.IntegerField()
+    repeat_every_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="After the first, send again every this many days."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "days"]
+
+    def __str__(self) -> str:
+        repeat = f", then every {self.repeat_every_days} days" if self.repeat_every_days else ""
+        return f"{self.get_kind_display().split(' (')[0]}: day {self.days}{repeat}"
+
+    def is_due(self, *, anchor: date, today: date) -> bool:
+        offset = (today - anchor).days
+        if offset == self.days:
+            return True
+        return bool(
+            self.repeat_every_days
+            and offset > self.days
+            and (offset - self.days) % self.repeat_every_days == 0
+        )
+
+
+class SentReminder(models.Model):
+    """One row per reminder sent: at most one reminder per thing per day, however often beat runs."""
+
+    kind = models.CharField(max_length=10, choices=ReminderRule.Kind)
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "membership", "sent_on"],
+                condition=models.Q(membership__isnull=False),
+                name="one_membership_reminder_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "invoice", "sent_on"],
+                condition=models.Q(invoice__isnull=False),
+                name="one_invoice_reminder_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.membership or self.invoice} {self.sent_on}"

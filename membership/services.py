@@ -1,0 +1,786 @@
+"""Membership workflows: joining, renewing, invoicing, payments, reminders and lapsing.
+
+Other apps call ``is_member`` and ``issue_invoice`` and listen for ``signals.membership_activated``
+and ``signals.invoice_paid``; they never write these models themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from sequences import get_next_value
+
+from accounts.services import magic_link_for
+from tasp.mail import send_templated_email
+
+from . import signals
+from .fees import FeeError
+from .models import (
+    CENT,
+    ZERO,
+    Invoice,
+    InvoiceLine,
+    Membership,
+    MembershipYear,
+    Organisation,
+    Payment,
+    Person,
+    ReminderRule,
+    Representative,
+    SentReminder,
+    StripeEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class MembershipError(Exception):
+    """A workflow step that is not allowed in the current state; the message is for people."""
+
+
+@dataclass(frozen=True)
+class RepresentativeData:
+    name: str
+    email: str
+    role: str
+    job_title: str = ""
+
+
+@dataclass(frozen=True)
+class BillTo:
+    name: str
+    address: str = ""
+    contact: str = ""
+    email: str = ""
+
+    @classmethod
+    def from_organisation(cls, organisation: Organisation) -> BillTo:
+        return cls(
+            name=organisation.name,
+            address=organisation.address,
+            contact=organisation.billing_name,
+            email=organisation.billing_email,
+        )
+
+
+@dataclass(frozen=True)
+class LineData:
+    description: str
+    unit_price: Decimal
+    quantity: int = 1
+    vat_treatment: str = field(default="")  # blank: settings.INVOICE_VAT_TREATMENT
+
+
+# --- Member check -------------------------------------------------------------------------------
+
+
+def is_member(
+    *, organisation: Organisation | None = None, user=None, person: Person | None = None, on=None
+) -> bool:
+    """Whether the organisation (or the organisation of this login or person) has an active
+    membership on ``on`` (default today). Lapsed, unpaid and cancelled memberships are not."""
+    day = on or timezone.localdate()
+    memberships = Membership.objects.active_on(day)
+    if organisation is not None:
+        return memberships.filter(organisation=organisation).exists()
+    if person is not None:
+        return memberships.filter(organisation_id=person.organisation_id).exists()
+    if user is not None and getattr(user, "is_authenticated", False):
+        return memberships.filter(organisation__people__user=user).exists()
+    return False
+
+
+# --- Invoices -----------------------------------------------------------------------------------
+
+
+def _vat_rate(treatment: str) -> Decimal:
+    if treatment == InvoiceLine.VatTreatment.STANDARD:
+        return Decimal(str(settings.INVOICE_VAT_STANDARD_RATE))
+    return ZERO
+
+
+@transaction.atomic
+def issue_invoice(
+    *,
+    bill_to: BillTo | Organisation,
+    lines: list[LineData],
+    po_number: str = "",
+    notes: str = "",
+    issued_on: date | None = None,
+) -> Invoice:
+    """Create an invoice with the next gapless number for its year (TASP-2026-0001); the number
+    comes from a database sequence row locked until commit, so two at once never share one."""
+    if isinstance(bill_to, Organisation):
+        notes = notes or bill_to.invoice_notes
+        bill_to = BillTo.from_organisation(bill_to)
+    if not lines:
+        raise MembershipError("An invoice needs at least one line.")
+    issued_on = issued_on or timezone.localdate()
+    sequence = get_next_value(f"invoice-{issued_on.year}")
+    invoice = Invoice.objects.create(
+        number=f"{settings.INVOICE_NUMBER_PREFIX}-{issued_on.year}-{sequence:04d}",
+        bill_to_name=bill_to.name,
+        bill_to_address=bill_to.address,
+        bill_to_contact=bill_to.contact,
+        bill_to_email=bill_to.email,
+        po_number=po_number,
+        notes=notes,
+        issued_on=issued_on,
+        due_on=issued_on + timedelta(days=settings.INVOICE_PAYMENT_TERMS_DAYS),
+    )
+    net_total = vat_total = ZERO
+    for position, line in enumerate(lines):
+        if line.unit_price < 0 or line.quantity < 1:
+            raise MembershipError("Invoice lines need a positive quantity and price.")
+        treatment = line.vat_treatment or settings.INVOICE_VAT_TREATMENT
+        rate = _vat_rate(treatment)
+        net = (line.unit_price * line.quantity).quantize(CENT)
+        vat = (net * rate / 100).quantize(CENT)
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=position,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_treatment=treatment,
+            vat_rate=rate,
+            net_amount=net,
+            vat_amount=vat,
+        )
+        net_total += net
+        vat_total += vat
+    invoice.net_total, invoice.vat_total = net_total, vat_total
+    invoice.total = net_total + vat_total
+    invoice.save(update_fields=["net_total", "vat_total", "total"])
+    return invoice
+
+
+def invoice_recipients(invoice: Invoice) -> list[str]:
+    emails = [invoice.bill_to_email] if invoice.bill_to_email else []
+    for membership in invoice.memberships.all():
+        emails += business_manager_emails(membership)
+    return list(dict.fromkeys(e.lower() for e in emails if e))
+
+
+def send_invoice(*, invoice: Invoice) -> None:
+    """Email the invoice PDF to its billing contact and business managers after commit."""
+    from .tasks import email_invoice_task
+
+    email_invoice_task.delay_on_commit(invoice.pk)
+
+
+def membership_invoice_lines(membership: Membership) -> list[LineData]:
+    people = [
+        f"{r.person.name} ({r.get_role_display()})"
+        for r in membership.representatives.select_related("person")
+    ]
+    description = (
+        f"TASP membership {membership.year} for {membership.organisation.name}, "
+        f"1 April {membership.year.starts_on.year} to 31 March {membership.year.ends_on.year}. "
+        f"{len(people)} named representatives: {'; '.join(people)}."
+    )
+    if membership.negotiated_fee is not None:
+        description += " Fee as agreed with TASP."
+    return [
+        LineData(
+            description=description,
+            unit_price=membership.fee,
+            vat_treatment=settings.MEMBERSHIP_VAT_TREATMENT,
+        )
+    ]
+
+
+@transaction.atomic
+def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
+    """Void an unpaid invoice with a reason; its memberships go back to awaiting renewal."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError("Give a reason for voiding the invoice.")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        return invoice
+    if invoice.status == Invoice.Status.PAID:
+        raise MembershipError(f"{invoice.number} is paid and cannot be voided.")
+    invoice.status = Invoice.Status.VOID
+    invoice.void_reason = reason
+    invoice.voided_at = timezone.now()
+    invoice.save(update_fields=["status", "void_reason", "voided_at"])
+    for membership in Membership.objects.select_for_update().filter(invoice=invoice):
+        if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
+            membership.status = Membership.Status.RENEWAL_DUE
+            membership.price_locked_at = None
+        membership.invoice = None
+        membership.save(update_fields=["status", "price_locked_at", "invoice"])
+    return invoice
+
+
+@transaction.atomic
+def record_payment(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    method: str,
+    reference: str = "",
+    received_on: date | None = None,
+    user=None,
+) -> Payment:
+    """Record money against an invoice once: the same reference again returns the first payment.
+    When the invoice is paid in full it is marked paid and its memberships become active."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if reference:
+        existing = invoice.payments.filter(method=method, reference=reference).first()
+        if existing:
+            return existing
+    if invoice.status == Invoice.Status.VOID:
+        raise MembershipError(f"{invoice.number} is void; it cannot take a payment.")
+    if invoice.status == Invoice.Status.PAID and not reference:
+        # "Mark paid" clicked twice: the first click already recorded the money.
+        return invoice.payments.order_by("-pk").first()
+    if amount is None or amount <= 0:
+        raise MembershipError("A payment must be more than £0.00.")
+    received_on = received_on or timezone.localdate()
+    payment = Payment.objects.create(
+        invoice=invoice,
+        amount=amount,
+        method=method,
+        reference=reference,
+        received_on=received_on,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if invoice.status == Invoice.Status.ISSUED and invoice.amount_paid >= invoice.total:
+        invoice.status = Invoice.Status.PAID
+        invoice.paid_on = received_on
+        invoice.save(update_fields=["status", "paid_on"])
+        for membership in Membership.objects.select_for_update().filter(invoice=invoice):
+            if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
+                activate_membership(membership=membership)
+        signals.invoice_paid.send(sender=Invoice, invoice=invoice)
+    return payment
+
+
+def mark_paid(*, invoice: Invoice, method: str, reference: str = "", user=None) -> Payment:
+    """Staff record the outstanding balance as received today."""
+    outstanding = invoice.total - invoice.amount_paid
+    if invoice.status == Invoice.Status.ISSUED and outstanding <= 0:
+        outstanding = invoice.total or CENT
+    return record_payment(
+        invoice=invoice, amount=outstanding, method=method, reference=reference, user=user
+    )
+
+
+# --- Memberships --------------------------------------------------------------------------------
+
+
+def business_managers(membership: Membership) -> list[Person]:
+    return [
+        r.person
+        for r in membership.representatives.select_related("person", "person__user")
+        if r.role == Representative.Role.BUSINESS_MANAGER
+    ]
+
+
+def business_manager_emails(membership: Membership) -> list[str]:
+    return [person.email for person in business_managers(membership)]
+
+
+def _ensure_login(person: Person):
+    """Business managers log in with their email address (password or magic link)."""
+    if person.user_id:
+        return person.user
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=person.email).first()
+    if user is None:
+        user = User.objects.create_user(email=person.email, full_name=person.name)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+def replace_representatives(
+    *, membership: Membership, representatives: list[RepresentativeData]
+) -> None:
+    """Name exactly these people on the membership, reusing the organisation's person rows."""
+    emails = [r.email.strip().lower() for r in representatives]
+    if len(set(emails)) != len(emails):
+        raise MembershipError("Each representative needs a different email address.")
+    membership.representatives.all().delete()
+    organisation = membership.organisation
+    for data in representatives:
+        person = Person.objects.filter(
+            organisation=organisation, email__iexact=data.email.strip()
+        ).first()
+        if person is None:
+            person = Person(organisation=organisation, email=data.email.strip().lower())
+        person.name = data.name.strip()
+        person.job_title = data.job_title.strip()
+        person.save()
+        Representative.objects.create(membership=membership, person=person, role=data.role)
+        if data.role == Representative.Role.BUSINESS_MANAGER:
+            _ensure_login(person)
+
+
+def _update_organisation(organisation: Organisation, details: dict | None) -> None:
+    if not details:
+        return
+    for name in ("name", "areas", "address", "billing_name", "billing_email", "invoice_notes"):
+        if name in details:
+            setattr(organisation, name, details[name])
+    organisation.save()
+
+
+def _quote_total(membership: Membership, count: int) -> Decimal:
+    try:
+        return membership.quote(count).total
+    except FeeError as error:
+        raise MembershipError(str(error)) from error
+
+
+@transaction.atomic
+def submit_renewal(
+    *,
+    membership: Membership,
+    representatives: list[RepresentativeData],
+    po_number: str,
+    user,
+    organisation_details: dict | None = None,
+) -> Invoice:
+    """Lock the price, record the representatives and invoice once; a second call (or a second
+    business manager at the same moment) gets the same invoice and changes nothing."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "year", "invoice")
+        .get(pk=membership.pk)
+    )
+    if (
+        membership.status in (Membership.Status.INVOICED, Membership.Status.ACTIVE)
+        and membership.invoice
+    ):
+        return membership.invoice
+    if membership.status != Membership.Status.RENEWAL_DUE:
+        raise MembershipError("This renewal is no longer open.")
+    if not representatives:
+        raise MembershipError("Name at least one representative.")
+    schedule_fee = _quote_total(membership, len(representatives))
+    _update_organisation(membership.organisation, organisation_details)
+    replace_representatives(membership=membership, representatives=representatives)
+    membership.schedule_fee = schedule_fee
+    membership.po_number = po_number.strip()
+    membership.accepted_by = user if getattr(user, "is_authenticated", False) else None
+    membership.price_locked_at = timezone.now()
+    membership.status = Membership.Status.INVOICED
+    membership.save()
+    invoice = issue_invoice(
+        bill_to=membership.organisation,
+        lines=membership_invoice_lines(membership),
+        po_number=membership.po_number,
+    )
+    membership.invoice = invoice
+    membership.save(update_fields=["invoice"])
+    send_invoice(invoice=invoice)
+    return invoice
+
+
+@transaction.atomic
+def decline_renewal(*, membership: Membership, user=None) -> Membership:
+    """The organisation will not renew: cancel the renewal and void any unpaid invoice."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status == Membership.Status.CANCELLED:
+        return membership
+    if membership.status == Membership.Status.ACTIVE:
+        raise MembershipError("This membership is paid and active; contact TASP to cancel it.")
+    invoice = membership.invoice
+    if invoice and invoice.status == Invoice.Status.ISSUED:
+        void_invoice(invoice=invoice, reason="Organisation will not renew", user=user)
+        membership.refresh_from_db()
+    membership.status = Membership.Status.CANCELLED
+    membership.save(update_fields=["status"])
+    send_templated_email(
+        "membership/renewal_declined",
+        to=settings.STAFF_NOTIFICATION_EMAILS,
+        context={"membership": membership, "user": user},
+    )
+    return membership
+
+
+@transaction.atomic
+def apply_to_join(
+    *,
+    organisation_details: dict,
+    representatives: list[RepresentativeData],
+    po_number: str = "",
+) -> Membership:
+    """A public application: the organisation, its people and a submitted membership for this
+    year, for staff to approve in the admin."""
+    organisation = Organisation.objects.create(**organisation_details)
+    membership = Membership.objects.create(
+        organisation=organisation,
+        year=MembershipYear.current(),
+        status=Membership.Status.SUBMITTED,
+        po_number=po_number.strip(),
+    )
+    membership.schedule_fee = _quote_total(membership, len(representatives))
+    membership.save(update_fields=["schedule_fee"])
+    replace_representatives(membership=membership, representatives=representatives)
+    send_templated_email(
+        "membership/application_received",
+        to=[organisation.billing_email or representatives[0].email],
+        context={"membership": membership},
+    )
+    send_templated_email(
+        "membership/application_staff",
+        to=settings.STAFF_NOTIFICATION_EMAILS,
+        context={"membership": membership},
+    )
+    return membership
+
+
+@transaction.atomic
+def approve_application(*, membership: Membership, user=None) -> Invoice:
+    """Staff accept a submitted application: price it, invoice it and email the invoice, once."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.invoice_id and membership.status != Membership.Status.SUBMITTED:
+        return membership.invoice
+    if membership.status != Membership.Status.SUBMITTED:
+        raise MembershipError(f"{membership} is not an application awaiting approval.")
+    if not membership.is_price_locked:
+        membership.schedule_fee = _quote_total(membership, membership.representatives.count())
+        membership.price_locked_at = timezone.now()
+    membership.status = Membership.Status.INVOICED
+    membership.save()
+    invoice = issue_invoice(
+        bill_to=membership.organisation,
+        lines=membership_invoice_lines(membership),
+        po_number=membership.po_number,
+    )
+    membership.invoice = invoice
+    membership.save(update_fields=["invoice"])
+    send_invoice(invoice=invoice)
+    return invoice
+
+
+def activate_membership(*, membership: Membership) -> Membership:
+    """Make the year active and tell listeners (newsletters subscribes the representatives).
+    Call inside the transaction that locked the membership."""
+    if membership.status == Membership.Status.ACTIVE:
+        return membership
+    first_year = not Membership.objects.filter(
+        organisation=membership.organisation,
+        year__starts_on__lt=membership.year.starts_on,
+        activated_at__isnull=False,
+    ).exists()
+    membership.status = Membership.Status.ACTIVE
+    membership.activated_at = timezone.now()
+    membership.save(update_fields=["status", "activated_at"])
+    signals.membership_activated.send(sender=Membership, membership=membership)
+    for representative in membership.representatives.select_related("person"):
+        person = representative.person
+        if not first_year and representative.role != Representative.Role.BUSINESS_MANAGER:
+            continue
+        user = _ensure_login(person)
+        send_templated_email(
+            "membership/welcome" if first_year else "membership/activated",
+            to=[person.email],
+            context={
+                "membership": membership,
+                "person": person,
+                "link": magic_link_for(user, next_url=reverse("membership:account")),
+            },
+        )
+    return membership
+
+
+@transaction.atomic
+def accept_purchase_order(*, membership: Membership, user=None) -> Membership:
+    """Staff accept a purchase order as good as payment: the year becomes active unpaid."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status not in (Membership.Status.INVOICED, Membership.Status.LAPSED):
+        raise MembershipError(f"{membership} has no invoice awaiting payment.")
+    if not membership.po_number:
+        raise MembershipError(f"{membership} has no purchase order number.")
+    return activate_membership(membership=membership)
+
+
+@transaction.atomic
+def set_negotiated_fee(
+    *, membership: Membership, fee: Decimal | None, reason: str, user
+) -> Membership:
+    """Staff agree a fee different from the schedule, with a reason; not once it is invoiced."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if fee is not None and fee < 0:
+        raise MembershipError("A negotiated fee cannot be below £0.00.")
+    if fee is not None and not reason.strip():
+        raise MembershipError("Give the reason for the negotiated fee.")
+    if membership.status not in (Membership.Status.RENEWAL_DUE, Membership.Status.SUBMITTED):
+        raise MembershipError("The price is locked: void the invoice first to change it.")
+    membership.negotiated_fee = fee
+    membership.negotiated_reason = reason.strip() if fee is not None else ""
+    membership.negotiated_by = user
+    membership.negotiated_at = timezone.now()
+    membership.save()
+    return membership
+
+
+# --- Renewals, reminders and lapsing ------------------------------------------------------------
+
+
+def _renew_link(person: Person) -> str:
+    return magic_link_for(_ensure_login(person), next_url=reverse("membership:renew"))
+
+
+def send_renewal_email(*, membership: Membership, template: str = "renewal_invitation") -> int:
+    """Email each business manager (not every representative) a personal renewal link."""
+    managers = business_managers(membership)
+    for person in managers:
+        send_templated_email(
+            f"membership/{template}",
+            to=[person.email],
+            context={"membership": membership, "person": person, "link": _renew_link(person)},
+        )
+    return len(managers)
+
+
+@transaction.atomic
+def open_renewals(*, year: MembershipYear, today: date | None = None) -> int:
+    """Create next year's renewal for every member of the year before, prefilled with its
+    representatives, and invite the business managers. Organisations already invited are left
+    alone, so running it twice sends nothing twice."""
+    today = today or timezone.localdate()
+    window_opens = year.starts_on - timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
+    if not (window_opens <= today <= year.ends_on):
+        raise MembershipError(
+            f"Renewals for {year} open on {window_opens:%-d %B %Y}, "
+            f"{settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS} days before the year starts."
+        )
+    previous = year.previous()
+    current = (
+        Membership.objects.filter(year=previous, status=Membership.Status.ACTIVE)
+        .exclude(organisation__memberships__year=year)
+        .select_related("organisation")
+        .prefetch_related("representatives__person")
+    )
+    opened = 0
+    for old in current:
+        renewal, created = Membership.objects.get_or_create(
+            organisation=old.organisation, year=year
+        )
+        if not created:
+            continue
+        Representative.objects.bulk_create(
+            Representative(membership=renewal, person=r.person, role=r.role)
+            for r in old.representatives.all()
+        )
+        try:
+            renewal.schedule_fee = renewal.quote(len(old.representatives.all())).total
+        except FeeError:
+            renewal.schedule_fee = ZERO  # no schedule yet: staff add one before anyone renews
+        renewal.po_number = ""
+        renewal.save(update_fields=["schedule_fee", "po_number"])
+        send_renewal_email(membership=renewal)
+        opened += 1
+    return opened
+
+
+def _remember(kind: str, today: date, *, membership=None, invoice=None) -> bool:
+    """True the first time today; a unique row means beat running twice sends once."""
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(
+                kind=kind, membership=membership, invoice=invoice, sent_on=today
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_renewal_reminder(*, membership: Membership, today: date | None = None) -> bool:
+    """Remind this renewal's business managers now (at most once a day)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if not _remember(ReminderRule.Kind.RENEWAL, today, membership=membership):
+            return False
+        send_renewal_email(membership=membership, template="renewal_reminder")
+    return True
+
+
+def send_invoice_reminder(*, invoice: Invoice, today: date | None = None) -> bool:
+    """Remind the payer of an unpaid invoice, with the PDF (at most once a day)."""
+    from .tasks import email_invoice_task
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if not _remember(ReminderRule.Kind.UNPAID, today, invoice=invoice):
+            return False
+        email_invoice_task.delay_on_commit(invoice.pk, reminder=True)
+    return True
+
+
+def send_reminders(*, today: date | None = None) -> dict[str, int]:
+    """Send the renewal and unpaid-invoice reminders the staff's rules say are due today."""
+    today = today or timezone.localdate()
+    rules = list(ReminderRule.objects.filter(active=True))
+    sent = {"renewal": 0, "unpaid": 0}
+    renewal_rules = [r for r in rules if r.kind == ReminderRule.Kind.RENEWAL]
+    if renewal_rules:
+        for membership in Membership.objects.renewal_due().select_related("year"):
+            if any(r.is_due(anchor=membership.year.starts_on, today=today) for r in renewal_rules):
+                sent["renewal"] += send_renewal_reminder(membership=membership, today=today)
+    unpaid_rules = [r for r in rules if r.kind == ReminderRule.Kind.UNPAID]
+    if unpaid_rules:
+        for invoice in Invoice.objects.unpaid().filter(due_on__lte=today):
+            if any(r.is_due(anchor=invoice.due_on, today=today) for r in unpaid_rules):
+                sent["unpaid"] += send_invoice_reminder(invoice=invoice, today=today)
+    return sent
+
+
+@transaction.atomic
+def lapse_unpaid(*, today: date | None = None) -> int:
+    """Memberships still unpaid a grace period after their year began become lapsed; their
+    representatives lose member benefits until the invoice is paid."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
+    unpaid = Membership.objects.select_for_update().filter(
+        Q(status=Membership.Status.INVOICED)
+        | Q(status=Membership.Status.RENEWAL_DUE)
+        | Q(status=Membership.Status.SUBMITTED),
+        year__starts_on__lt=cutoff,
+    )
+    return unpaid.update(status=Membership.Status.LAPSED)
+
+
+def pipeline(year: MembershipYear) -> dict:
+    """The renewal pipeline at a glance: counts and amounts by status for one year."""
+    from django.db.models import Count, Sum
+
+    rows = (
+        Membership.objects.for_year(year)
+        .values("status")
+        .annotate(count=Count("pk"), amount=Sum("schedule_fee"))
+    )
+    by_status = {row["status"]: row for row in rows}
+    return {
+        status.label: {
+            "count": by_status.get(status.value, {}).get("count", 0),
+            "amount": by_status.get(status.value, {}).get("amount") or ZERO,
+        }
+        for status in Membership.Status
+    }
+
+
+# --- Card payments (Stripe) ---------------------------------------------------------------------
+
+
+def stripe_enabled() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def create_checkout_session(*, invoice: Invoice, success_url: str, cancel_url: str) -> str:
+    """A Stripe Checkout page for the invoice's outstanding amount; returns its URL."""
+    import stripe
+
+    if invoice.status != Invoice.Status.ISSUED:
+        raise MembershipError(f"{invoice.number} is not awaiting payment.")
+    outstanding = invoice.total - invoice.amount_paid
+    session = stripe.checkout.Session.create(
+        api_key=settings.STRIPE_SECRET_KEY,
+        mode="payment",
+        client_reference_id=str(invoice.pk),
+        metadata={"invoice_number": invoice.number},
+        customer_email=invoice.bill_to_email or None,
+        line_items=[
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "gbp",
+                    "unit_amount": int(outstanding * 100),
+                    "product_data": {"name": f"Invoice {invoice.number}"},
+                },
+            }
+        ],
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
+    return session["url"]
+
+
+def retrieve_checkout_session(session_id: str) -> dict:
+    import stripe
+
+    return stripe.checkout.Session.retrieve(session_id, api_key=settings.STRIPE_SECRET_KEY)
+
+
+def fulfil_checkout_session(*, session) -> Invoice | None:
+    """Record a completed Checkout payment once, however often Stripe or the success page asks."""
+    if session.get("payment_status") != "paid":
+        return None
+    invoice = Invoice.objects.filter(pk=session.get("client_reference_id") or 0).first()
+    if invoice is None:
+        logger.warning("Checkout session %s names no invoice", session.get("id"))
+        return None
+    record_payment(
+        invoice=invoice,
+        amount=(Decimal(session["amount_total"]) / 100).quantize(CENT),
+        method=Payment.Method.CARD,
+        reference=session["id"],
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+FULFILLING_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
+
+
+def handle_stripe_webhook(*, payload: bytes, signature: str) -> str:
+    """Verify the signature on the raw body, then handle each event id once: the id is stored in
+    the same transaction as the payment, so a duplicate or replayed delivery does nothing.
+    Raises ``stripe.SignatureVerificationError`` or ``ValueError`` for a bad request."""
+    import stripe
+
+    event = stripe.Webhook.construct_event(
+        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                StripeEvent.objects.create(event_id=event["id"], type=event["type"])
+        except IntegrityError:
+            return "duplicate"
+        if event["type"] in FULFILLING_EVENTS:
+            # Events may arrive out of order; fulfilment keys on the session id, so a late
+            # "completed" after "async_payment_succeeded" finds the payment already recorded.
+            fulfil_checkout_session(session=event["data"]["object"].to_dict())
+            return "fulfilled"
+    return "ignored"
+
+
+def invoice_payment_token(invoice: Invoice) -> str:
+    from django.core import signing
+
+    return signing.dumps(invoice.number, salt="membership.invoice-pay")
+
+
+def invoice_for_payment_token(token: str) -> Invoice | None:
+    """The invoice a pay-by-card link names; links last as long as the invoice is unpaid."""
+    from django.core import signing
+
+    try:
+        number = signing.loads(token, salt="membership.invoice-pay")
+    except signing.BadSignature:
+        return None
+    return Invoice.objects.filter(number=number).first()
+
+
+def invoice_payment_link(invoice: Invoice) -> str:
+    """A pay-by-card link that needs no login, or "" when card payments are off."""
+    if not stripe_enabled() or invoice.status != Invoice.Status.ISSUED:
+        return ""
+    path = reverse("membership:invoice-pay", args=[invoice_payment_token(invoice)])
+    return f"{settings.SITE_URL}{path}"

@@ -1,0 +1,10 @@
+"""Signals other apps listen to; membership sends them and imports none of its listeners."""
+
+from django.dispatch import Signal
+
+# Sent once when a membership becomes active (paid, or staff accepted it):
+# ``membership_activated.send(sender=Membership, membership=membership)``.
+membership_activated = Signal()
+
+# Sent once when an invoice is marked paid: ``invoice_paid.send(sender=Invoice, invoice=invoice)``.
+invoice_paid = Signal()

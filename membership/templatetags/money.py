@@ -1,0 +1,13 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """£3,375.00"""
+    if value is None or value == "":
+        return ""
+    return f"£{Decimal(value):,.2f}"
