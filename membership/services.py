@@ -355,9 +355,11 @@ def submit_renewal(
 ) -> Invoice:
     """Lock the price, record the representatives and invoice once; a second call (or a second
     business manager at the same moment) gets the same invoice and changes nothing."""
+    # Lock the row alone and read the invoice afterwards: a join taken before the lock was
+    # granted would not see an invoice the other business manager's transaction just made.
     membership = (
-        Membership.objects.select_for_update()
-        .select_related("organisation", "year", "invoice")
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation", "year")
         .get(pk=membership.pk)
     )
     if (

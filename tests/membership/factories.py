@@ -94,5 +94,5 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         for number in range(1, count or 0):
             person = PersonFactory(organisation=self.organisation)
             Representative.objects.create(
-                membership=self, person=person, role=ROLES[number % len(ROLES)]
+                membership=self, person=person, role=ROLES[1:][(number - 1) % (len(ROLES) - 1)]
             )
