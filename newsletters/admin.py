@@ -252,6 +252,41 @@ class SubscriberAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "organisation"]
     inlines = [SubscriptionInline]
     actions = ["export_csv", "export_json", "erase"]
+    change_list_template = "admin/newsletters/subscriber_changelist.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="newsletters_subscriber_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        from .forms import ImportForm
+        from .imports import import_subscribers
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            report = import_subscribers(
+                data=form.cleaned_data["file"].read(),
+                newsletter=form.cleaned_data["newsletter"],
+                basis=form.cleaned_data["lawful_basis"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "report": report,
+            "title": "Import subscribers",
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/newsletters/import.html", context)
 
     @admin.action(description="Export selected subscribers as CSV")
     def export_csv(self, request, queryset):

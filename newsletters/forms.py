@@ -87,3 +87,23 @@ class ScheduleForm(forms.Form):
             elif at <= timezone.now():
                 self.add_error("scheduled_at", "Choose a time in the future.")
         return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Our export or a Mailchimp audience export.")
+    newsletter = forms.ModelChoiceField(queryset=Newsletter.objects.all(), label="Add them to")
+    lawful_basis = forms.ChoiceField(
+        choices=[
+            ("consent", "Consent (they agreed to the previous list)"),
+            ("soft_opt_in", "Charitable-purpose soft opt-in (PECR)"),
+        ]
+    )
+    dry_run = forms.BooleanField(
+        required=False, initial=True, label="Dry run: report only, change nothing"
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 10 MB: split it.")
+        return upload

@@ -166,12 +166,36 @@ def subscribe_member(
         },
     )
     if subscriber.is_suppressed:
-        return subscriber
+        return subscriber  # they opted out once: membership does not opt them back in
+    if Subscription.objects.filter(
+        subscriber=subscriber, newsletter=newsletter, unsubscribed_at__isnull=False
+    ).exists():
+        return subscriber  # left this list before: stays off it
     if subscriber.status == Subscriber.Status.PENDING:
         subscriber.status = Subscriber.Status.ACTIVE
         subscriber.save(update_fields=["status"])
     Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
     return subscriber
+
+
+def subscribe_representatives(*, membership) -> int:
+    """Put an active member's representatives on the main newsletter (source: membership)."""
+    newsletter = Newsletter.objects.filter(
+        slug=_setting("NEWSLETTER_MAIN_SLUG", "tasp-newsletter")
+    ).first()
+    if newsletter is None:
+        return 0
+    count = 0
+    for representative in membership.representatives.select_related("person"):
+        person = representative.person
+        subscriber = subscribe_member(
+            email=person.email,
+            name=person.name,
+            organisation=membership.organisation.name,
+            newsletter=newsletter,
+        )
+        count += not subscriber.is_suppressed
+    return count
 
 
 # --- Sending -------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ urlpatterns = [
     path("vacancies/", include("vacancies.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
+    # ESP webhooks (bounces, complaints, unsubscribes), authenticated by ANYMAIL's WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.DEBUG:

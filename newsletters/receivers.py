@@ -1,0 +1,27 @@
+"""Plumbing from other apps into newsletters: membership activations and ESP tracking events."""
+
+from anymail.signals import tracking
+from django.dispatch import receiver
+
+from membership.signals import membership_activated
+
+from . import services
+
+# ESP events that mean: stop mailing this address.
+SUPPRESSING_EVENTS = {
+    "bounced": "bounced",
+    "complained": "complained",
+    "unsubscribed": "unsubscribed",
+}
+
+
+@receiver(membership_activated, dispatch_uid="newsletters.subscribe_representatives")
+def subscribe_representatives(sender, membership, **kwargs):
+    services.subscribe_representatives(membership=membership)
+
+
+@receiver(tracking, dispatch_uid="newsletters.esp_tracking")
+def handle_esp_event(sender, event, esp_name, **kwargs):
+    status = SUPPRESSING_EVENTS.get(event.event_type)
+    if status and event.recipient:
+        services.suppress(email=event.recipient, status=status)
