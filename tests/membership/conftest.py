@@ -38,3 +38,19 @@ def sent_mail(eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
             yield mailoutbox
 
     return capture
+
+
+@pytest.fixture(autouse=True)
+def seeded_fee_schedules(request):
+    """The fee schedules and reminder rules come from a data migration; a transactional test
+    elsewhere truncates every table, so put them back (the seed is idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
