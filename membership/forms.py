@@ -71,6 +71,7 @@ RepresentativeFormSet = forms.formset_factory(
     extra=3,
     can_delete=True,
     max_num=MAX_REPRESENTATIVES,
+    validate_max=True,
     absolute_max=MAX_REPRESENTATIVES + 50,
 )
 

@@ -44,7 +44,14 @@ def _quote_context(request, schedule):
 def index(request):
     year = MembershipYear.current()
     schedule = year.fee_schedule_for(Organisation.Kind.SINGLE_AREA)
-    context = {"year": year, "schedule": schedule, **_quote_context(request, schedule)}
+    bands = list(schedule.bands.all()) if schedule else []
+    context = {
+        "year": year,
+        "schedule": schedule,
+        "bands": bands,
+        "top_band": bands[-1] if bands else None,
+        **_quote_context(request, schedule),
+    }
     return render(request, "membership/index.html", context)
 
 

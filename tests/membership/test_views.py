@@ -1,0 +1,282 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from membership import services
+from membership.models import Invoice, Membership, Organisation, Person
+from tests.membership.factories import MembershipFactory, representatives
+
+pytestmark = pytest.mark.django_db
+
+
+def formset_data(people, *, prefix="reps", extra_blank=0, delete=()):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(people) + extra_blank),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, person in enumerate(people):
+        data.update(
+            {
+                f"{prefix}-{index}-name": person.name,
+                f"{prefix}-{index}-email": person.email,
+                f"{prefix}-{index}-job_title": person.job_title,
+                f"{prefix}-{index}-role": person.role,
+            }
+        )
+        if index in delete:
+            data[f"{prefix}-{index}-DELETE"] = "on"
+    return data
+
+
+def org_data(organisation, prefix="org-"):
+    return {
+        f"{prefix}name": organisation.name,
+        f"{prefix}areas": organisation.areas,
+        f"{prefix}address": organisation.address,
+        f"{prefix}billing_name": organisation.billing_name,
+        f"{prefix}billing_email": organisation.billing_email,
+    }
+
+
+def test_the_membership_page_shows_this_years_fee_table(client):
+    html = client.get("/membership/").content.decode()
+
+    assert "Fees for 2026/27" in html
+    for money in ["£1,500.00", "£2,500.00", "£3,375.00", "£4,000.00", "£4,375.00", "+ £50.00"]:
+        assert money in html
+
+
+@pytest.mark.parametrize(
+    ("count", "total"), [("5", "£1,500.00"), ("11", "£3,375.00"), ("26", "£4,425.00")]
+)
+def test_a_quote_for_n_representatives_with_its_breakdown(client, count, total):
+    html = client.get("/membership/", {"representatives": count}).content.decode()
+
+    assert f"<strong data-quote-total>{total}</strong>" in html
+    assert "Band up to" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "at least 1"),
+        ("-3", "at least 1"),
+        ("seven", "whole number"),
+        ("1e9", "whole number"),
+        ("100000", "contact us"),
+        ("", "Enter the number"),
+    ],
+)
+def test_bad_quote_input_is_a_form_error_not_a_500(client, value, message):
+    response = client.get("/membership/", {"representatives": value})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "data-quote-total" not in response.content.decode()
+
+
+def test_the_json_quote_uses_the_same_function(client):
+    assert client.get("/membership/quote/", {"representatives": 16}).json()["total"] == "4000.00"
+    bad = client.get("/membership/quote/", {"representatives": "-1"})
+    assert bad.status_code == 400 and "error" in bad.json()
+
+
+def test_renew_needs_a_login(client):
+    response = client.get("/membership/renew/")
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_someone_who_manages_no_renewal_gets_404(client, business_manager, other_manager):
+    MembershipFactory(renewal_due=True, managed_by=business_manager)
+    client.force_login(other_manager)
+
+    assert client.get("/membership/renew/").status_code == 404
+    assert client.post("/membership/renew/decline/", {"confirm": "yes"}).status_code == 404
+    assert Membership.objects.get().status == Membership.Status.RENEWAL_DUE
+
+
+def test_a_representative_who_is_not_business_manager_cannot_renew(client, django_user_model):
+    membership = MembershipFactory(renewal_due=True, reps=3)
+    person = membership.representatives.first().person
+    person.user = django_user_model.objects.create_user(email=person.email)
+    person.save()
+    client.force_login(person.user)
+
+    assert client.get("/membership/renew/").status_code == 404
+
+
+def test_renewing_through_the_form(client, business_manager, sent_mail):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager, reps=5)
+    client.force_login(business_manager)
+    page = client.get("/membership/renew/")
+    assert page.status_code == 200
+    assert "£1,500.00" in page.content.decode()
+    people = representatives(7)
+    data = {
+        **org_data(membership.organisation),
+        **formset_data(people),
+        "po_number": "PO-777",
+        "confirm": "1",
+    }
+    data["org-billing_name"] = "Finance Team"
+
+    with sent_mail() as outbox:
+        response = client.post("/membership/renew/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.INVOICED
+    assert membership.invoice.total == Decimal("2500.00")
+    assert membership.invoice.bill_to_contact == "Finance Team"
+    assert membership.po_number == "PO-777"
+    assert len(outbox) == 1
+
+
+def test_update_fee_without_javascript_saves_nothing(client, business_manager):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    client.force_login(business_manager)
+    data = {
+        **org_data(membership.organisation),
+        **formset_data(representatives(12)),
+        "po_number": "",
+        "recalculate": "1",
+    }
+
+    response = client.post("/membership/renew/", data)
+
+    assert response.status_code == 200
+    assert "<strong data-quote-total>£3,375.00</strong>" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.RENEWAL_DUE
+    assert membership.representatives.count() == 1
+
+
+@pytest.mark.parametrize("problem", ["duplicate", "none", "bad_email", "too_many"])
+def test_bad_renewal_input_is_a_form_error_and_changes_nothing(client, business_manager, problem):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    client.force_login(business_manager)
+    people = representatives(4)
+    if problem == "duplicate":
+        people.append(people[2])
+        expected = "named twice"
+    elif problem == "none":
+        people = people[:1]
+        expected = "at least one representative"
+    elif problem == "bad_email":
+        people[1] = services.RepresentativeData(name="X", email="not-an-email", role="police")
+        expected = "valid email"
+    else:
+        people = representatives(201)
+        expected = "200"
+    data = {**org_data(membership.organisation), **formset_data(people), "confirm": "1"}
+    if problem == "none":
+        data.update(formset_data(people, delete={0}))
+
+    response = client.post("/membership/renew/", data)
+
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.RENEWAL_DUE
+    assert not Invoice.objects.exists()
+    assert Person.objects.count() == 1
+
+
+def test_declining_from_the_page(client, business_manager, sent_mail):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    client.force_login(business_manager)
+
+    assert client.post("/membership/renew/decline/").status_code == 302
+    assert Membership.objects.get().status == Membership.Status.RENEWAL_DUE
+    with sent_mail():
+        client.post("/membership/renew/decline/", {"confirm": "yes"})
+
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.CANCELLED
+
+
+def test_the_account_page_shows_only_my_organisation(client, business_manager, other_manager):
+    mine = MembershipFactory(active=True, managed_by=business_manager, reps=3)
+    theirs = MembershipFactory(active=True, managed_by=other_manager, reps=2)
+    client.force_login(business_manager)
+
+    html = client.get("/membership/account/").content.decode()
+
+    assert mine.organisation.name in html
+    assert theirs.organisation.name not in html
+
+
+def test_account_queries_do_not_grow_with_representatives(
+    client, business_manager, django_assert_max_num_queries
+):
+    MembershipFactory(active=True, managed_by=business_manager, reps=20)
+    client.force_login(business_manager)
+
+    with django_assert_max_num_queries(15):
+        assert client.get("/membership/account/").status_code == 200
+
+
+def test_invoice_pdf_is_mine_only(client, business_manager, other_manager):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    invoice = services.submit_renewal(
+        membership=membership,
+        representatives=representatives(5),
+        po_number="",
+        user=business_manager,
+    )
+    url = reverse("membership:invoice-pdf", args=[invoice.number])
+
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(business_manager)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_joining_through_the_form(client, sent_mail):
+    data = {
+        "name": "Guernsey Safeguarding Children Partnership",
+        "kind": "single_area",
+        "areas": "Guernsey",
+        "address": "St Peter Port",
+        "billing_name": "Treasury",
+        "billing_email": "treasury@guernsey.example.org",
+        "po_number": "",
+        **formset_data(representatives(5, manager_email="bm@guernsey.example.org"), extra_blank=2),
+    }
+
+    with sent_mail() as outbox:
+        response = client.post("/membership/join/", data)
+
+    assert response.status_code == 302
+    membership = Membership.objects.get()
+    assert membership.status == Membership.Status.SUBMITTED
+    assert membership.representatives.count() == 5
+    assert len(outbox) == 2
+
+
+def test_joining_with_a_taken_name_is_a_form_error(client):
+    Organisation.objects.create(name="Wakefield Partnership")
+    data = {
+        "name": "wakefield partnership",
+        "kind": "single_area",
+        **formset_data(representatives(3)),
+    }
+
+    response = client.post("/membership/join/", data)
+
+    assert response.status_code == 200
+    assert "already has this name" in response.content.decode()
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/membership/", "/membership/join/"])
+def test_public_pages_render(client, url):
+    assert client.get(url).status_code == 200
