@@ -38,7 +38,7 @@ def member_organisation_name(user, on: date) -> str:
     return membership.organisation.name if membership else ""
 
 
-def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal) -> str:
+def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal, *, send: bool = True) -> str:
     """Issue and email the membership app's invoice for a non-member's advert; returns its number.
     The caller holds the advert's row lock and calls this once per advert."""
     from membership.services import BillTo, LineData, issue_invoice, send_invoice
@@ -54,8 +54,26 @@ def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal) -> str:
         ],
         po_number=billing.po_number,
     )
-    send_invoice(invoice=invoice)
+    if send:
+        send_invoice(invoice=invoice)
     return invoice.number
+
+
+def make_member_organisation(*, name: str, user, on: date) -> None:
+    """Demo data only: give ``user`` an organisation with an active membership on ``on``."""
+    from membership.models import Membership, MembershipYear, Organisation, Person
+
+    organisation, _ = Organisation.objects.get_or_create(name=name)
+    Person.objects.get_or_create(
+        organisation=organisation,
+        email=user.email,
+        defaults={"name": user.get_full_name() or user.email, "user": user},
+    )
+    Membership.objects.update_or_create(
+        organisation=organisation,
+        year=MembershipYear.for_date(on),
+        defaults={"status": Membership.Status.ACTIVE},
+    )
 
 
 def invoice_paid_receiver(sender, invoice, **kwargs) -> None:
