@@ -219,6 +219,15 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    "membership-reminders": {
+        # The rules are in days; a row per reminder sent stops repeats within a day.
+        "task": "membership.tasks.send_reminders_task",
+        "schedule": 6 * 60 * 60.0,
+    },
+    "membership-lapse-unpaid": {
+        "task": "membership.tasks.lapse_unpaid_task",
+        "schedule": 6 * 60 * 60.0,
+    },
     "start-due-newsletter-sends": {
         "task": "newsletters.tasks.start_due_sends_task",
         "schedule": 60.0,
