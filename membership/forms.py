@@ -26,7 +26,8 @@ class RepresentativeForm(forms.Form):
     name = forms.CharField(max_length=150)
     email = forms.EmailField()
     job_title = forms.CharField(max_length=150, required=False)
-    role = forms.ChoiceField(choices=Representative.Role.choices)
+    # A blank first choice, so an untouched extra row counts as unchanged (and is skipped).
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *Representative.Role.choices])
 
 
 class BaseRepresentativeFormSet(forms.BaseFormSet):
@@ -36,7 +37,7 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
         emails = set()
         count = 0
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+            if not self._is_named(form):
                 continue
             count += 1
             email = form.cleaned_data["email"].strip().lower()
@@ -61,8 +62,12 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
                 role=form.cleaned_data["role"],
             )
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            if self._is_named(form)
         ]
+
+    def _is_named(self, form) -> bool:
+        # Prefilled rows count even when untouched; an untouched blank extra row has no data.
+        return bool(form.cleaned_data) and not self._should_delete_form(form)
 
 
 RepresentativeFormSet = forms.formset_factory(

@@ -10,10 +10,10 @@ from tests.membership.factories import MembershipFactory, representatives
 pytestmark = pytest.mark.django_db
 
 
-def formset_data(people, *, prefix="reps", extra_blank=0, delete=()):
+def formset_data(people, *, prefix="reps", extra_blank=0, delete=(), initial=0):
     data = {
         f"{prefix}-TOTAL_FORMS": str(len(people) + extra_blank),
-        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": str(initial),
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
@@ -135,6 +135,30 @@ def test_renewing_through_the_form(client, business_manager, sent_mail):
     assert membership.invoice.bill_to_contact == "Finance Team"
     assert membership.po_number == "PO-777"
     assert len(outbox) == 1
+
+
+def test_prefilled_representatives_count_even_when_untouched(client, business_manager):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager, reps=5)
+    client.force_login(business_manager)
+    current = [
+        services.RepresentativeData(
+            name=r.person.name, email=r.person.email, role=r.role, job_title=r.person.job_title
+        )
+        for r in membership.representatives.select_related("person")
+    ]
+    added = services.RepresentativeData(name="New Person", email="new@example.org", role="other")
+    data = {
+        **org_data(membership.organisation),
+        **formset_data([*current, added], initial=5, extra_blank=2),
+        "confirm": "1",
+    }
+    data.update({"reps-6-role": "", "reps-7-role": ""})  # untouched blank rows
+
+    assert client.post("/membership/renew/", data).status_code == 302
+
+    membership.refresh_from_db()
+    assert membership.representatives.count() == 6
+    assert membership.invoice.total == Decimal("2500.00")
 
 
 def test_update_fee_without_javascript_saves_nothing(client, business_manager):

@@ -1,0 +1,84 @@
+import re
+from importlib import import_module
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+
+from membership import services
+from membership.models import Invoice, Membership
+from tasp.celery import app as celery_app
+from tests.membership.factories import MembershipFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fee_schedules():
+    # live_server tests truncate tables; the schedules come from a data migration.
+    import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
+
+
+@pytest.fixture
+def eager_mail(mailoutbox):
+    """Queued emails are sent in-process (on commit, which is immediate here) to mailoutbox."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield mailoutbox
+    celery_app.conf.task_always_eager = previous
+
+
+def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_mail):
+    membership = MembershipFactory(renewal_due=True, managed_by=user, reps=5)
+    services.send_renewal_email(membership=membership)
+    [email] = eager_mail
+    link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", email.body).group(0)
+
+    parts = urlsplit(link)
+    page.goto(f"{parts.path}?{parts.query}")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/membership/renew/")
+    axe(page)
+    fee = page.locator("#renewal-fee [data-quote-total]")
+    assert fee.inner_text() == "£1,500.00"
+
+    # A sixth representative moves the fee into the next band, live.
+    page.get_by_role("button", name="Add another representative").click()
+    page.get_by_role("textbox", name="Name").last.fill("Sam Scrutineer")
+    page.get_by_role("textbox", name="Email").last.fill("sam@example.org")
+    page.get_by_role("combobox", name="Role").last.select_option("independent")
+    page.wait_for_function(
+        "document.querySelector('#renewal-fee [data-quote-total]').textContent === '£2,500.00'"
+    )
+    axe(page)
+    page.get_by_label("Purchase order number").fill("PO-2027-55")
+    page.get_by_role("button", name="Confirm renewal and get invoice").click()
+
+    page.wait_for_url("**/membership/account/")
+    invoice = Invoice.objects.get()
+    assert page.get_by_text(f"invoice {invoice.number} has been emailed").is_visible()
+    axe(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=f"PDF of invoice {invoice.number}").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{invoice.number}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+    assert invoice.total == 2500
+    assert invoice.po_number == "PO-2027-55"
+    assert Membership.objects.get().status == Membership.Status.INVOICED
+
+
+def test_the_quote_updates_as_you_type_and_pages_pass_axe(page, axe):
+    page.goto("/membership/")
+    axe(page)
+    page.get_by_label("Number of named representatives").fill("11")
+    page.wait_for_function(
+        "(document.querySelector('#quote-result [data-quote-total]') || {}).textContent === '£3,375.00'"
+    )
+    page.get_by_label("Number of named representatives").fill("0")
+    page.get_by_role("button", name="Show fee").click()
+    assert page.get_by_text("A membership names at least 1 representative.").is_visible()
+    axe(page)
+    page.goto("/membership/join/")
+    axe(page)
