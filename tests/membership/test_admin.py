@@ -1,0 +1,139 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from membership import services
+from membership.models import FeeSchedule, Invoice, Membership, Payment
+from tests.membership.factories import MembershipFactory, representatives, year_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invoiced(business_manager):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    services.submit_renewal(
+        membership=membership,
+        representatives=representatives(5),
+        po_number="PO-1",
+        user=business_manager,
+    )
+    membership.refresh_from_db()
+    return membership
+
+
+def action(client, model, name, pks, **extra):
+    return client.post(
+        reverse(f"admin:membership_{model}_changelist"),
+        {"action": name, "_selected_action": [str(pk) for pk in pks], **extra},
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/membership/membership/?year__id__exact=1&status__exact=renewal_due&organisation__kind__exact=single_area&q=Example",
+        "/admin/membership/invoice/?status__exact=issued&q=TASP",
+        "/admin/membership/organisation/?kind__exact=national",
+        "/admin/membership/membershipyear/",
+        "/admin/membership/reminderrule/",
+    ],
+)
+def test_admin_lists_filter_and_search(client, staff_user, invoiced, url):
+    client.force_login(staff_user)
+
+    assert client.get(url).status_code == 200
+
+
+def test_fee_schedules_are_edited_with_their_bands(client, staff_user):
+    client.force_login(staff_user)
+    schedule = FeeSchedule.objects.get(year=year_of(), kind="")
+
+    response = client.get(reverse("admin:membership_feeschedule_change", args=[schedule.pk]))
+
+    assert response.status_code == 200
+    assert "£4,375.00" in response.content.decode() or "4375.00" in response.content.decode()
+
+
+def test_mark_paid_activates_and_twice_records_once(client, staff_user, invoiced):
+    client.force_login(staff_user)
+
+    action(client, "invoice", "mark_paid_bacs", [invoiced.invoice_id])
+    action(client, "invoice", "mark_paid_bacs", [invoiced.invoice_id])
+
+    invoiced.refresh_from_db()
+    assert invoiced.status == Membership.Status.ACTIVE
+    assert Payment.objects.count() == 1
+    assert Payment.objects.get().recorded_by == staff_user
+
+
+def test_void_asks_for_a_reason_first(client, staff_user, invoiced):
+    client.force_login(staff_user)
+
+    ask = action(client, "invoice", "void", [invoiced.invoice_id])
+    assert ask.status_code == 200 and "Reason for voiding" in ask.content.decode()
+    assert Invoice.objects.get().status == Invoice.Status.ISSUED
+
+    action(client, "invoice", "void", [invoiced.invoice_id], apply="1", reason="Wrong PO")
+
+    assert Invoice.objects.get().void_reason == "Wrong PO"
+
+
+def test_export_csv_lists_members_and_representatives(client, staff_user, invoiced):
+    client.force_login(staff_user)
+
+    response = action(client, "membership", "export_csv", [invoiced.pk])
+
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/csv"
+    assert invoiced.organisation.name in body and "rep4@example.org" in body
+
+
+def test_a_negative_negotiated_fee_in_the_admin_is_an_error(client, staff_user):
+    membership = MembershipFactory(renewal_due=True)
+    client.force_login(staff_user)
+    url = reverse("admin:membership_membership_change", args=[membership.pk])
+    data = {
+        "organisation": membership.organisation_id,
+        "year": membership.year_id,
+        "status": "renewal_due",
+        "schedule_fee": "1500.00",
+        "negotiated_fee": "-10.00",
+        "negotiated_reason": "discount",
+        "po_number": "",
+        "representatives-TOTAL_FORMS": "0",
+        "representatives-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.negotiated_fee is None
+
+    data["negotiated_fee"] = "1000.00"
+    assert client.post(url, data).status_code == 302
+    membership.refresh_from_db()
+    assert membership.negotiated_fee == Decimal("1000.00")
+    assert membership.negotiated_by == staff_user
+
+
+@time_machine.travel(date(2027, 2, 1))
+def test_open_renewals_action(client, staff_user, business_manager, sent_mail):
+    this_year = year_of()
+    MembershipFactory(year=this_year, active=True, managed_by=business_manager)
+    next_year = this_year.next()
+    schedule = FeeSchedule.objects.create(year=next_year, per_extra_representative=50)
+    schedule.bands.create(up_to=5, fee=Decimal("1600.00"))
+    client.force_login(staff_user)
+
+    with sent_mail() as outbox:
+        action(client, "membershipyear", "open_renewals", [next_year.pk])
+
+    renewal = Membership.objects.get(year=next_year)
+    assert renewal.schedule_fee == Decimal("1600.00")
+    assert len(outbox) == 1
+    assert "Renewal due: 1" in client.get("/admin/membership/membershipyear/").content.decode()
