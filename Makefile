@@ -9,7 +9,10 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/tas
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format check-compose
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tasp_bench
+BENCH_SUBSCRIBERS ?= 20000
+
+.PHONY: install run test lint format bench
 
 install: $(VENV)/.installed
 
@@ -34,3 +37,14 @@ test: install lint
 	scripts/ensure-system-packages
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Not part of make test: a real send to 20,000 subscribers through two workers (about a minute).
+bench: install
+	command -v smtp-sink >/dev/null 2>&1 || [ -x /usr/sbin/smtp-sink ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null)
+	psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+		createdb -h 127.0.0.1 -U postgres tasp_bench
+	DJANGO_DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/python manage.py migrate --no-input -v0
+	DJANGO_DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/python manage.py bench_send --subscribers $(BENCH_SUBSCRIBERS) --workers 2

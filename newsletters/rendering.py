@@ -132,9 +132,13 @@ class MimeTemplate:
         self.html_head = part.format(b=self.boundary, kind="html").encode()
         self.closing = f"--{self.boundary}--\r\n".encode()
 
-    def build(self, *, email: str, name: str, token: str) -> tuple[bytes, str]:
+    def message_id_for(self, delivery_id: int) -> str:
+        """Stable per delivery: a batch sent again after a crash repeats the same Message-ID,
+        which lets mail systems drop the duplicate."""
+        return f"<{self.send_header}.{delivery_id}@{self.domain}>"
+
+    def build(self, *, email: str, name: str, token: str, message_id: str) -> bytes:
         html, text = self.rendered.personalise(name=name, token=token)
-        message_id = new_message_id(self.domain)
         unsubscribe, _ = personal_urls(token)
         personal = CRLF.join(
             [
@@ -160,12 +164,13 @@ class MimeTemplate:
                 self.closing,
             ]
         )
-        return raw, message_id
+        return raw
 
-    def build_email(self, *, email: str, name: str, token: str) -> EmailMultiAlternatives:
+    def build_email(
+        self, *, email: str, name: str, token: str, message_id: str
+    ) -> EmailMultiAlternatives:
         """The same message as a Django email, for backends that need one (ESPs, tests)."""
         html, text = self.rendered.personalise(name=name, token=token)
-        message_id = new_message_id(self.domain)
         message = EmailMultiAlternatives(
             subject=self.subject,
             body=text,
@@ -184,4 +189,7 @@ class MimeTemplate:
 
 
 def _b64(text: str) -> bytes:
-    return base64.encodebytes(text.encode("utf-8")).replace(b"\n", CRLF)
+    # One C call, then 76-character lines: several times faster than base64.encodebytes. Base64
+    # never starts a line with ".", so the body needs no SMTP dot-stuffing.
+    encoded = base64.b64encode(text.encode("utf-8"))
+    return CRLF.join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + CRLF

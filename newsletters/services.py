@@ -4,18 +4,20 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import batched
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from tasp.mail import send_templated_email
 
 from .models import Batch, Delivery, Issue, Newsletter, Send, Subscriber, Subscription
-from .rendering import MimeTemplate, RenderedIssue
+from .rendering import MimeTemplate, RenderedIssue, new_message_id
 from .transport import DeliveryError, open_transport
 
 logger = logging.getLogger(__name__)
@@ -265,14 +267,14 @@ def start_send(*, send_id: int) -> list[Batch]:
         recipients = (
             Recipients(send.newsletter).queryset().order_by("pk").values_list("pk", "email")
         )
-        deliveries = Delivery.objects.bulk_create(
-            [
-                Delivery(send=send, subscriber_id=pk, email=email)
-                for pk, email in recipients.iterator()
-            ],
-            batch_size=2000,
-        )
-        ids = sorted(d.pk for d in deliveries)
+        ids = []
+        # In chunks, so a worker's memory does not grow with the list (only the ids are kept).
+        for chunk in batched(recipients.iterator(chunk_size=2000), 2000):
+            created = Delivery.objects.bulk_create(
+                [Delivery(send=send, subscriber_id=pk, email=email) for pk, email in chunk]
+            )
+            ids.extend(d.pk for d in created)
+        ids.sort()
         batches = Batch.objects.bulk_create(
             [
                 Batch(send=send, first_id=chunk[0], last_id=chunk[-1])
@@ -329,7 +331,7 @@ def send_batch(*, batch_id: int) -> None:
             .annotate(still_subscribed=Exists(subscribed))
             .order_by("pk")
         )
-        done = []
+        done, sent_ids = [], []
         with open_transport() as transport:
             for delivery in claimed:
                 subscriber = delivery.subscriber
@@ -340,32 +342,43 @@ def send_batch(*, batch_id: int) -> None:
                     continue
                 throttle()
                 try:
-                    delivery.message_id = deliver(transport, template, delivery)
+                    deliver(transport, template, delivery)
                 except DeliveryError as error:
                     record_failure(
                         delivery, error, now=now, retry_base=retry_base, max_attempts=max_attempts
                     )
+                    done.append(delivery)
                 else:
-                    delivery.status, delivery.sent_at = Delivery.Status.SENT, timezone.now()
-                    delivery.attempts += 1
-                done.append(delivery)
-        if done:  # one UPDATE for the whole batch
-            Delivery.objects.bulk_update(
-                done, ["status", "sent_at", "attempts", "last_error", "retry_after", "message_id"]
+                    sent_ids.append(delivery.pk)
+        if sent_ids:  # one UPDATE for every message sent; Message-IDs follow from the row ids
+            Delivery.objects.filter(pk__in=sent_ids).update(
+                status=Delivery.Status.SENT,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                message_id=Concat(
+                    Value(f"<{send.header_id}."),
+                    Cast("pk", CharField()),
+                    Value(f"@{template.domain}>"),
+                ),
             )
+        if done:  # failures and skips: few, so a bulk update is cheap
+            Delivery.objects.bulk_update(done, ["status", "attempts", "last_error", "retry_after"])
     after_batch(batch=batch, send=send)
 
 
-def deliver(transport, template: MimeTemplate, delivery: Delivery) -> str:
+def deliver(transport, template: MimeTemplate, delivery: Delivery) -> None:
     subscriber = delivery.subscriber
-    token = subscriber.token
+    personal = {
+        "email": delivery.email,
+        "name": subscriber.name,
+        "token": subscriber.token,
+        "message_id": template.message_id_for(delivery.pk),
+    }
     if transport.raw:
-        raw, message_id = template.build(email=delivery.email, name=subscriber.name, token=token)
+        raw = template.build(**personal)
         transport.send(from_email=template.newsletter.from_email, to=delivery.email, message=raw)
-        return message_id
-    message = template.build_email(email=delivery.email, name=subscriber.name, token=token)
-    transport.send(message=message)
-    return message.extra_headers["Message-ID"]
+    else:
+        transport.send(message=template.build_email(**personal))
 
 
 def record_failure(
@@ -509,10 +522,14 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
     with open_transport() as transport:
         for email in emails:
             subscriber = Subscriber.objects.filter(email__iexact=email).first()
-            token = subscriber.token if subscriber else "test"
-            name = subscriber.name if subscriber else ""
+            personal = {
+                "email": email,
+                "name": subscriber.name if subscriber else "",
+                "token": subscriber.token if subscriber else "test",
+                "message_id": new_message_id(template.domain),
+            }
             if transport.raw:
-                raw, _ = template.build(email=email, name=name, token=token)
+                raw = template.build(**personal)
                 transport.send(from_email=newsletter.from_email, to=email, message=raw)
             else:
-                transport.send(message=template.build_email(email=email, name=name, token=token))
+                transport.send(message=template.build_email(**personal))

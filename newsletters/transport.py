@@ -71,7 +71,11 @@ class SMTPTransport:
 
     def send(self, *, from_email: str, to: str, message: bytes) -> None:
         try:
-            self.open().sendmail(from_email, [to], message)
+            connection = self.open()
+            if connection.has_extn("pipelining"):
+                _send_pipelined(connection, from_email, to, message)
+            else:
+                connection.sendmail(from_email, [to], message)
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             self._drop()
@@ -91,6 +95,26 @@ class SMTPTransport:
                 self.connection.close()
             finally:
                 self.connection = None
+
+
+def _send_pipelined(connection: smtplib.SMTP, from_email: str, to: str, message: bytes) -> None:
+    """MAIL, RCPT and DATA in one write (RFC 2920), then the body: two round trips, not four.
+
+    ``message`` is ours: CRLF line ends, base64 bodies, so no line starts with a dot.
+    """
+    connection.send(f"MAIL FROM:<{from_email}>\r\nRCPT TO:<{to}>\r\nDATA\r\n".encode())
+    replies = [connection.getreply() for _ in range(3)]
+    (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = replies
+    if mail_code != 250:
+        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, from_email)
+    if rcpt_code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
+    if data_code != 354:
+        raise smtplib.SMTPDataError(data_code, data_reply)
+    connection.send(message + b".\r\n")
+    code, reply = connection.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 class BackendTransport:
