@@ -82,3 +82,25 @@ def test_the_quote_updates_as_you_type_and_pages_pass_axe(page, axe):
     axe(page)
     page.goto("/membership/join/")
     axe(page)
+
+
+def test_membership_pages_fit_a_320_pixel_screen(browser, live_server, user):
+    MembershipFactory(renewal_due=True, managed_by=user, reps=5)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("manager@example.org")
+    page.get_by_label("Password").fill("a-strong-user-pass")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/accounts/")
+    for path in [
+        "/membership/",
+        "/membership/?representatives=26",
+        "/membership/join/",
+        "/membership/renew/",
+        "/membership/account/",
+    ]:
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, path
+    context.close()

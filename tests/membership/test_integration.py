@@ -1,0 +1,48 @@
+"""The membership emails go through a real Celery worker on Redis to a real SMTP server."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from membership import services
+from tests.membership.factories import MembershipFactory, representatives
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_confirmed_renewal_emails_the_invoice_pdf_through_the_worker(
+    business_manager, smtp_server, celery_worker
+):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+
+    invoice = services.submit_renewal(
+        membership=membership,
+        representatives=representatives(11),
+        po_number="PO-INT",
+        user=business_manager,
+    )
+
+    [received] = smtp_server.wait_for(1)
+    message = received["message"]
+    assert set(received["to"]) == {"manager@example.org", membership.organisation.billing_email}
+    assert message["Subject"] == f"TASP invoice {invoice.number}"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == f"{invoice.number}.pdf"
+    text = PdfReader(BytesIO(attachment.get_content())).pages[0].extract_text()
+    assert "£3,375.00" in text and "PO-INT" in text
+
+
+def test_the_renewal_invitation_reaches_business_managers_with_a_login_link(
+    business_manager, smtp_server, celery_worker
+):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager, reps=4)
+
+    services.send_renewal_email(membership=membership)
+
+    [received] = smtp_server.wait_for(1)
+    assert received["to"] == ["manager@example.org"]
+    assert (
+        "/accounts/magic-link/login/?token="
+        in received["message"].get_body(("plain",)).get_content()
+    )
