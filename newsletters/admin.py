@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from . import services
 from .forms import ScheduleForm, TestSendForm
@@ -113,21 +113,18 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
             reverse("admin:newsletters_issue_test_send", args=[obj.pk]),
             reverse("admin:newsletters_issue_send", args=[obj.pk]),
         )
-        sends = obj.sends.select_related("newsletter")
-        rows = format_html(
-            "".join(
-                '<div class="tasp-send" data-progress-url="{}"><strong>{}</strong>: <span class="tasp-send-status">{}</span></div>'
-                for _ in sends
-            ),
-            *[
-                value
-                for send in sends
-                for value in (
+        rows = format_html_join(
+            "",
+            '<div class="tasp-send" data-progress-url="{}"><strong>{}</strong>: '
+            '<span class="tasp-send-status">{}</span></div>',
+            (
+                (
                     reverse("admin:newsletters_send_progress", args=[send.pk]),
                     send.newsletter,
                     send.get_status_display(),
                 )
-            ],
+                for send in obj.sends.select_related("newsletter")
+            ),
         )
         return format_html('{}<div class="tasp-sends" style="margin-top:1em">{}</div>', links, rows)
 

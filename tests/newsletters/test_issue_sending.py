@@ -189,3 +189,45 @@ def test_test_sends_are_marked_and_leave_no_deliveries(newsletter):
 
     assert mail.outbox[0].subject.startswith("[TEST] ")
     assert Delivery.objects.count() == 0
+
+
+def test_a_send_pauses_itself_past_the_error_threshold_and_tells_staff(
+    newsletter, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from newsletters import transport
+
+    settings.NEWSLETTER_ERROR_MINIMUM = 3
+    settings.NEWSLETTER_ERROR_THRESHOLD = 0.5
+    subscribe(newsletter, 4)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+
+    def refuse(self, *, message):
+        raise transport.DeliveryError(554, "Transaction failed")
+
+    monkeypatch.setattr(transport.BackendTransport, "send", refuse)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.send_batch(batch_id=batch.pk)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.PAUSED
+    assert "4 failed deliveries out of 4" in send.paused_reason
+    assert len(callbacks) == 1  # the staff alert, queued
+    assert set(send.deliveries.values_list("status", flat=True)) == {Delivery.Status.FAILED}
+
+
+def test_the_rate_limit_holds_messages_per_second(settings, monkeypatch):
+    settings.NEWSLETTER_MAX_RATE = 2
+    now = [1000.2]
+    slept = []
+    monkeypatch.setattr(services.time, "time", lambda: now[0])
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(services.time, "sleep", sleep)
+    for _ in range(5):
+        services.throttle()
+
+    assert len(slept) == 2  # messages 3 and 5 each waited for the next second
