@@ -54,3 +54,83 @@ def seeded_fee_schedules(request):
     from django.apps import apps
 
     import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
+
+
+class FakeStripe:
+    """A local stand-in for Stripe's API over real HTTP: the stripe client makes its real
+    requests (form-encoded, with the secret key) and gets Stripe-shaped JSON back."""
+
+    def __init__(self):
+        self.requests = []
+        self.sessions = {}
+
+    def handler(self):
+        import json
+        from http.server import BaseHTTPRequestHandler
+        from urllib.parse import parse_qs
+
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status, body):
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = parse_qs(self.rfile.read(length).decode())
+                fake.requests.append(("POST", self.path, form, self.headers.get("Authorization")))
+                if self.path != "/v1/checkout/sessions":
+                    return self._reply(404, {"error": {"message": "not faked"}})
+                session_id = f"cs_test_{len(fake.sessions) + 1}"
+                amount = int(form["line_items[0][price_data][unit_amount]"][0])
+                session = {
+                    "id": session_id,
+                    "object": "checkout.session",
+                    "url": f"https://checkout.stripe.test/pay/{session_id}",
+                    "client_reference_id": form["client_reference_id"][0],
+                    "amount_total": amount,
+                    "payment_status": "unpaid",
+                    "metadata": {"invoice_number": form["metadata[invoice_number]"][0]},
+                }
+                fake.sessions[session_id] = session
+                return self._reply(200, session)
+
+            def do_GET(self):
+                fake.requests.append(("GET", self.path, {}, self.headers.get("Authorization")))
+                session_id = self.path.rsplit("/", 1)[-1].split("?")[0]
+                if session_id in fake.sessions:
+                    return self._reply(200, fake.sessions[session_id])
+                return self._reply(
+                    404, {"error": {"type": "invalid_request_error", "message": "No such session"}}
+                )
+
+        return Handler
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    import stripe
+
+    fake = FakeStripe()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), fake.handler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    previous = stripe.api_base
+    stripe.api_base = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test_membership"
+    yield fake
+    stripe.api_base = previous
+    server.shutdown()
+    server.server_close()

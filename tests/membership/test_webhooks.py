@@ -177,3 +177,42 @@ def test_the_pay_link_needs_a_valid_token(client, stripe_settings, invoice):
 
     assert client.get(urlsplit(link).path).status_code == 200
     assert client.get(reverse("membership:invoice-pay", args=["forged"])).status_code == 404
+
+
+def test_paying_by_card_from_the_emailed_link_end_to_end(client, fake_stripe, invoice):
+    link = services.invoice_payment_link(invoice)
+
+    response = client.post(urlsplit(link).path)
+
+    assert response.status_code == 302
+    assert response.url.startswith("https://checkout.stripe.test/pay/cs_test_1")
+    method, path, form, auth = fake_stripe.requests[0]
+    assert (method, path, auth) == ("POST", "/v1/checkout/sessions", "Bearer sk_test_fake")
+    assert form["line_items[0][price_data][unit_amount]"] == ["150000"]
+    assert form["client_reference_id"] == [str(invoice.pk)]
+
+    # The payer comes back before the webhook: the success page asks Stripe and fulfils.
+    fake_stripe.sessions["cs_test_1"]["payment_status"] = "paid"
+    page = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_1"})
+    assert "has been received" in page.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+
+    # Then the webhook arrives: recorded, but nothing is paid twice.
+    payload = json.dumps(
+        {
+            "id": "evt_late",
+            "object": "event",
+            "type": "checkout.session.completed",
+            "data": {"object": fake_stripe.sessions["cs_test_1"]},
+        }
+    ).encode()
+    assert post(client, payload, signed(payload)).json()["status"] == "fulfilled"
+    assert Payment.objects.count() == 1
+    assert Membership.objects.get().status == Membership.Status.ACTIVE
+
+
+def test_an_unknown_session_on_the_success_page_is_a_404(client, fake_stripe):
+    response = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_nope"})
+
+    assert response.status_code == 404
