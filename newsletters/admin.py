@@ -13,7 +13,6 @@ from django.utils.html import format_html, format_html_join
 from . import services
 from .forms import ScheduleForm, TestSendForm
 from .models import (
-    Delivery,
     Issue,
     IssueImage,
     Item,
@@ -316,10 +315,12 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Erase selected subscribers (right to erasure)")
     def erase(self, request, queryset):
+        # Their subscriptions and delivery records (which hold the address) go with them.
         count = queryset.count()
-        Delivery.objects.filter(subscriber__in=queryset).update(email="erased@invalid")
         queryset.delete()
-        messages.success(request, f"Erased {count} subscriber(s) and their delivery addresses.")
+        messages.success(
+            request, f"Erased {count} subscriber(s) with their subscriptions and delivery records."
+        )
 
 
 def subscriber_data(subscriber) -> dict:

@@ -1,0 +1,124 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from newsletters.models import Delivery, Send, Subscriber
+from newsletters.tasks import send_test_task
+from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def issue():
+    newsletter = NewsletterFactory()
+    subscribe(newsletter, 3)
+    return IssueFactory(newsletter=newsletter, title="Newsletter - Spring 2020")
+
+
+def test_previews_show_the_email_as_a_recipient_sees_it(staff_client, issue):
+    html = staff_client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk, "html"]))
+    text = staff_client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk, "text"]))
+    web = staff_client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk, "web"]))
+
+    assert "View this email in your browser" in html.content.decode()
+    assert (
+        text["Content-Type"].startswith("text/plain")
+        and "Unsubscribe: http" in text.content.decode()
+    )
+    assert "Annual conference" in web.content.decode()
+
+
+def test_a_test_send_is_queued_for_the_given_addresses(
+    staff_client, issue, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(send_test_task, "delay", lambda *args: queued.append(args))
+    url = reverse("admin:newsletters_issue_test_send", args=[issue.pk])
+
+    bad = staff_client.post(url, {"emails": "editor@example.com, not-an-address"})
+    with django_capture_on_commit_callbacks(execute=True):
+        good = staff_client.post(url, {"emails": "editor@example.com\nchair@example.com"})
+
+    assert "Not an email address: not-an-address" in bad.content.decode()
+    assert good.status_code == 302
+    assert queued == [(issue.pk, issue.newsletter_id, ["editor@example.com", "chair@example.com"])]
+
+
+def test_sending_asks_for_confirmation_with_the_recipient_count(
+    staff_client, issue, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:newsletters_issue_send", args=[issue.pk])
+    data = {"newsletter": issue.newsletter_id, "when": "now"}
+
+    page = staff_client.post(url, data)
+    assert "Yes, send to 3 recipients" in page.content.decode()
+    assert not Send.objects.exists()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        staff_client.post(url, {**data, "confirm": "1"})
+    assert Send.objects.count() == 1 and len(callbacks) == 1
+
+    again = staff_client.post(url, {**data, "confirm": "1"}, follow=True)
+    assert "already been sent or scheduled" in again.content.decode()
+    assert Send.objects.count() == 1
+
+
+def test_scheduling_in_the_past_is_a_form_error(staff_client, issue):
+    response = staff_client.post(
+        reverse("admin:newsletters_issue_send", args=[issue.pk]),
+        {"newsletter": issue.newsletter_id, "when": "later", "scheduled_at": "2020-01-01T09:00"},
+    )
+
+    assert "Choose a time in the future." in response.content.decode()
+    assert not Send.objects.exists()
+
+
+def test_progress_pause_and_resume(staff_client, issue):
+    from newsletters import services
+
+    send = Send.objects.create(issue=issue, newsletter=issue.newsletter)
+    services.start_send(send_id=send.pk)
+
+    progress = staff_client.get(reverse("admin:newsletters_send_progress", args=[send.pk])).json()
+    assert (progress["total"], progress["remaining"], progress["status"]) == (3, 3, "sending")
+
+    staff_client.post(progress["control_url"])
+    send.refresh_from_db()
+    assert send.status == Send.Status.PAUSED
+    assert staff_client.get(progress["control_url"]).status_code == 403  # only POST changes state
+
+
+def test_subscriber_data_export_and_erasure(staff_client, issue):
+    subscriber = Subscriber.objects.first()
+    send = Send.objects.create(issue=issue, newsletter=issue.newsletter)
+    Delivery.objects.create(send=send, subscriber=subscriber, email=subscriber.email)
+    url = reverse("admin:newsletters_subscriber_changelist")
+
+    exported = staff_client.post(
+        url, {"action": "export_json", "_selected_action": [subscriber.pk]}
+    )
+    data = json.loads(exported.content)
+    assert (
+        data[0]["email"] == subscriber.email
+        and data[0]["subscriptions"][0]["list"] == "TASP Newsletter"
+    )
+
+    staff_client.post(url, {"action": "erase", "_selected_action": [subscriber.pk]})
+    assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
+    assert not Delivery.objects.filter(email=subscriber.email).exists()
+
+
+def test_staff_pages_need_staff(client, user, issue):
+    client.force_login(user)
+
+    response = client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk, "html"]))
+
+    assert response.status_code == 302 and "/admin/login/" in response.url
