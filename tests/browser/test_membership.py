@@ -56,7 +56,7 @@ def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_ma
 
     page.wait_for_url("**/membership/account/")
     invoice = Invoice.objects.get()
-    assert page.get_by_text(f"invoice {invoice.number} has been emailed").is_visible()
+    page.get_by_text(f"invoice {invoice.number} has been emailed").wait_for()
     axe(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name=f"PDF of invoice {invoice.number}").click()
@@ -78,7 +78,7 @@ def test_the_quote_updates_as_you_type_and_pages_pass_axe(page, axe):
     )
     page.get_by_label("Number of named representatives").fill("0")
     page.get_by_role("button", name="Show fee").click()
-    assert page.get_by_text("A membership names at least 1 representative.").is_visible()
+    page.get_by_text("A membership names at least 1 representative.").wait_for()
     axe(page)
     page.goto("/membership/join/")
     axe(page)

@@ -26,7 +26,7 @@ def test_a_member_posts_staff_approve_and_it_is_listed(browser, live_server, pag
     closes_on = timezone.localdate() + timedelta(days=30)
 
     log_in(page, rep.email, PASSWORD, "/vacancies/post/")
-    assert page.get_by_text("your organisation is a member").is_visible()
+    page.get_by_text("your organisation is a member").wait_for()
     axe(page)
     page.fill("#id_title", "Independent Scrutineer for Northshire")
     page.select_option("#id_role_type", "independent_scrutineer")
@@ -56,7 +56,7 @@ def test_a_member_posts_staff_approve_and_it_is_listed(browser, live_server, pag
     admin.get_by_label("Approve and publish").check()
     admin.get_by_role("button", name="Save decision").click()
     admin.wait_for_url("**/admin/vacancies/vacancy/?queue=waiting")
-    assert admin.get_by_text("is published").is_visible()
+    admin.get_by_text("is published").wait_for()
     staff.close()
 
     page.goto("/vacancies/")
@@ -67,7 +67,7 @@ def test_a_member_posts_staff_approve_and_it_is_listed(browser, live_server, pag
     )
     axe(page)
     page.goto("/")
-    assert page.get_by_role("link", name="Independent Scrutineer for Northshire").is_visible()
+    page.get_by_role("link", name="Independent Scrutineer for Northshire").wait_for()
 
 
 def test_a_non_member_sees_the_price_before_submitting(page, axe):
@@ -76,7 +76,7 @@ def test_a_non_member_sees_the_price_before_submitting(page, axe):
     log_in(page, "hr@agency.example.com", PASSWORD, "/vacancies/post/")
 
     assert page.locator("#vacancy-price").inner_text().startswith("Price: £650.00")
-    assert page.get_by_label("Organisation to invoice").is_visible()
+    page.get_by_label("Organisation to invoice").wait_for()
     axe(page)
 
 
@@ -95,7 +95,7 @@ def test_the_list_filters_without_javascript(browser, live_server):
     page.get_by_label("Region").select_option("wales")
     page.get_by_role("button", name="Show vacancies").click()
     page.wait_for_url("**/vacancies/?*region=wales*")
-    assert page.get_by_role("link", name="Chair in Wales").is_visible()
+    page.get_by_role("link", name="Chair in Wales").wait_for()
     assert page.get_by_role("link", name="Scrutineer in London").count() == 0
     context.close()
 
@@ -113,5 +113,5 @@ def test_vacancy_pages_pass_axe_and_fit_a_narrow_screen(page, axe):
 
     response = page.goto(f"/vacancies/{closed.slug}/")
     assert response.status == 410
-    assert page.get_by_text("This vacancy is closed.").is_visible()
+    page.get_by_text("This vacancy is closed.").wait_for()
     axe(page)
