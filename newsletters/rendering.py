@@ -9,6 +9,7 @@ message object per recipient costs milliseconds, string replacement and base64 m
 from __future__ import annotations
 
 import base64
+import email.policy
 import uuid
 from dataclasses import dataclass
 from email.header import Header
@@ -25,6 +26,16 @@ NAME = "%%TASP_NAME%%"
 UNSUBSCRIBE_URL = "%%TASP_UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%TASP_PREFERENCES_URL%%"
 CRLF = b"\r\n"
+
+
+# Long List-Unsubscribe URLs must stay one header line (RFC 2369), not RFC 2047 encoded words,
+# which is what the email package makes of an unbreakable line past 78 characters.
+LONG_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
+
+
+class NewsletterEmail(EmailMultiAlternatives):
+    def message(self, *, policy=LONG_HEADER_POLICY):
+        return super().message(policy=policy)
 
 
 def issue_context(issue, *, newsletter, email: bool) -> dict:
@@ -171,7 +182,7 @@ class MimeTemplate:
     ) -> EmailMultiAlternatives:
         """The same message as a Django email, for backends that need one (ESPs, tests)."""
         html, text = self.rendered.personalise(name=name, token=token)
-        message = EmailMultiAlternatives(
+        message = NewsletterEmail(
             subject=self.subject,
             body=text,
             from_email=self.from_header,

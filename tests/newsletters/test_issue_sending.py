@@ -93,6 +93,9 @@ def test_messages_carry_list_headers_and_both_parts(newsletter, mailoutbox):
         headers["List-Unsubscribe"]
         == f"<http://127.0.0.1:8000/newsletters/unsubscribe/{reader.token}/>"
     )
+    assert f"List-Unsubscribe: <http://127.0.0.1:8000/newsletters/unsubscribe/{reader.token}/>" in (
+        message.message().as_string()
+    )  # one line, as mail clients parse it, not folded into encoded words
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert headers["List-Id"] == "TASP Newsletter <tasp-newsletter.tasp.example.org>"
     assert headers["Auto-Submitted"] == "auto-generated"
