@@ -58,6 +58,9 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+RESERVED_SLUGS = {"feed", "subscribe", "confirm", "unsubscribe", "preferences"}
+
+
 class Newsletter(models.Model):
     """A mailing list: 'TASP Newsletter', 'Vacancy alerts'."""
 
@@ -121,6 +124,8 @@ class Issue(models.Model):
         self.welcome = sanitise_html(self.welcome)
         if not self.slug:
             base = slugify(self.title)[:180] or "issue"
+            if base in RESERVED_SLUGS:  # would be hidden behind the list's own pages
+                base = f"{base}-issue"
             slug, n = base, 2
             while Issue.objects.filter(slug=slug).exclude(pk=self.pk).exists():
                 slug, n = f"{base}-{n}", n + 1

@@ -46,3 +46,33 @@ def test_drafts_are_not_in_the_archive(client, demo):
     Issue.objects.filter(title="All change?").update(status=Issue.Status.DRAFT)
 
     assert client.get(reverse("newsletters:issue-detail", args=["all-change"])).status_code == 404
+
+
+def test_an_issue_titled_like_a_page_of_the_list_gets_its_own_address():
+    from tests.newsletters.factories import IssueFactory
+
+    assert IssueFactory(title="Subscribe").slug == "subscribe-issue"
+
+
+def test_images_are_relative_on_the_site_and_absolute_in_the_email(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from newsletters.models import IssueImage, Item, Send
+    from newsletters.rendering import RenderedIssue
+    from tests.newsletters.factories import IssueFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = __import__("io").BytesIO()
+    Image.new("RGB", (4, 4), "navy").save(buffer, "PNG")
+    image = IssueImage(alt_text="Delegates at the conference")
+    image.image.save("conference.png", ContentFile(buffer.getvalue()))
+    issue = IssueFactory(status=Issue.Status.SENT)
+    Item.objects.filter(section__issue=issue).update(image=image)
+    Send.objects.create(issue=issue, newsletter=issue.newsletter, status=Send.Status.SENT)
+
+    web = client.get(issue.get_absolute_url()).content.decode()
+    email_html = RenderedIssue.render(issue, issue.newsletter).html
+
+    assert f'src="{image.image.url}" alt="Delegates at the conference"' in web
+    assert f'src="http://127.0.0.1:8000{image.image.url}"' in email_html

@@ -154,3 +154,19 @@ def test_preferences_change_lists_and_name(client, newsletter):
     )
     assert active == {"vacancy-alerts"}
     assert reader.status == Subscriber.Status.ACTIVE
+
+
+def test_a_confirmation_link_expires_after_a_week(
+    client, newsletter, queued_emails, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    with time_machine.travel("2026-11-01 09:00Z", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            post_subscribe(client, newsletter)
+        token = re.search(r"/newsletters/confirm/(\S+)/", queued_emails[0]["body"]).group(1)
+    with time_machine.travel("2026-11-08 09:01Z", tick=False):
+        response = client.post(reverse("newsletters:confirm", args=[token]))
+
+    assert response.status_code == 400
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
