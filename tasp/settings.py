@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "vacancies.tasks.remind_closing_vacancies_task",
         "schedule": 60 * 60.0,
     },
+    "send-vacancy-digest": {
+        "task": "vacancies.tasks.send_vacancy_digest_task",
+        "schedule": 60 * 60.0,  # sends once a day from 07:00 London time, if staff chose a digest
+    },
 }
 
 # --- Security ---

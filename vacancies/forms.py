@@ -162,3 +162,17 @@ class VacancyFilterForm(forms.Form):
         if data["sort"] == "newest":
             return queryset.order_by("-published_at", "pk")
         return queryset.order_by("closes_on", "-published_at", "pk")
+
+
+class AlertSubscribeForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    name = forms.CharField(label="Your name", max_length=150, required=False)
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))

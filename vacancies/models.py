@@ -99,7 +99,11 @@ def job_pack_path(vacancy: Vacancy, filename: str) -> str:
 
 
 class VacancyPricing(models.Model):
-    """One row: what a non-member pays to advertise. Members advertise free."""
+    """One row: what a non-member pays to advertise (members advertise free), and how alerts go."""
+
+    class AlertFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", "One email per vacancy, as it is published"
+        DAILY = "daily", "A daily digest of the day's new vacancies"
 
     non_member_price = models.DecimalField(
         max_digits=9,
@@ -108,10 +112,16 @@ class VacancyPricing(models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
         help_text="In pounds, shown to non-members before they submit an advert.",
     )
+    alert_frequency = models.CharField(
+        max_length=10,
+        choices=AlertFrequency,
+        default=AlertFrequency.IMMEDIATE,
+        help_text="How people subscribed to vacancy alerts hear about new adverts.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "vacancy pricing"
+        verbose_name = verbose_name_plural = "vacancy pricing and alerts"
 
     def __str__(self) -> str:
         return f"Non-member advert: £{self.non_member_price:,.2f}"
@@ -401,6 +411,19 @@ class VacancyStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class VacancyAlert(models.Model):
+    """A vacancy announced to the alerts list: one row per vacancy, so it goes out once."""
+
+    vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="alert")
+    issue = models.ForeignKey(
+        "newsletters.Issue", on_delete=models.PROTECT, related_name="vacancy_alerts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Alert for {self.vacancy}"
 
 
 def job_posting(vacancy: Vacancy, *, url: str) -> dict:

@@ -127,6 +127,9 @@ def approve_vacancy(*, vacancy: Vacancy, by, note: str = "") -> Vacancy:
     vacancy.save(update_fields=["rejection_reason", "rejection_note"])
     vacancy.change_status(Status.PUBLISHED, by=by, note=note or "Approved.")
     _email_poster(vacancy, "published")
+    from .tasks import announce_vacancy_task
+
+    announce_vacancy_task.delay_on_commit(vacancy.pk)
     return vacancy
 
 
@@ -239,3 +242,114 @@ def remind_closing_vacancies(*, day: date | None = None) -> int:
             _email_poster(vacancy, "closing_soon")
             reminded += 1
     return reminded
+
+
+# --- Alerts: new adverts go to the newsletters app's "Vacancy alerts" list -----------------------
+
+ALERTS_SLUG = "vacancy-alerts"
+ALERT_WINDOW = timedelta(days=2)  # only adverts published this recently are news
+
+
+def alerts_list():
+    from newsletters.models import Newsletter
+
+    return Newsletter.objects.filter(slug=ALERTS_SLUG).first()
+
+
+def request_vacancy_alerts(*, email: str, name: str, ip: str | None) -> None:
+    """Double opt-in to the alerts list through the newsletters app (same emails and tokens)."""
+    from newsletters.services import request_subscription
+
+    newsletter = alerts_list()
+    if newsletter is not None:
+        request_subscription(
+            email=email, name=name, organisation="", newsletters=[newsletter], ip=ip
+        )
+
+
+def announce_vacancies(*, vacancy_ids: list[int] | None = None, now=None):
+    """Send one alert issue about open adverts not yet announced; each advert goes out once
+    (a VacancyAlert row per advert), each subscriber gets it once (a Delivery row each).
+    Returns the newsletters Send, or None when there is nothing new."""
+    from newsletters.models import Issue, Item, Section
+    from newsletters.services import schedule_send
+
+    from .models import VacancyAlert
+
+    newsletter = alerts_list()
+    if newsletter is None:
+        return None
+    now = now or timezone.now()
+    with transaction.atomic():
+        vacancies = (
+            Vacancy.objects.open(now.astimezone(LONDON).date())
+            .filter(alert__isnull=True, published_at__gte=now - ALERT_WINDOW)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("published_at", "pk")
+        )
+        if vacancy_ids is not None:
+            vacancies = vacancies.filter(pk__in=vacancy_ids)
+        vacancies = list(vacancies)
+        if not vacancies:
+            return None
+        day = now.astimezone(LONDON).date()
+        title = (
+            f"New vacancy: {vacancies[0].title}"
+            if len(vacancies) == 1
+            else f"New vacancies, {day:%-d %B %Y}"
+        )
+        issue = Issue.objects.create(
+            newsletter=newsletter,
+            title=title,
+            issued_on=day,
+            welcome="<p>New on the TASP vacancy pages.</p>",
+            signoff_name="TASP",
+        )
+        section = Section.objects.create(issue=issue, heading="Vacancies")
+        for position, vacancy in enumerate(vacancies):
+            Item.objects.create(
+                section=section,
+                position=position,
+                title=vacancy.title,
+                body=(
+                    f"<p>{vacancy.organisation_name}, {vacancy.location} "
+                    f"({vacancy.get_region_display()}). {vacancy.get_role_type_display()}"
+                    f"{'; ' + vacancy.remuneration if vacancy.remuneration else ''}. "
+                    f"Closes {vacancy.closes_on:%-d %B %Y}.</p>"
+                ),
+                link_url=f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+                link_text="Read the advert and apply",
+            )
+        VacancyAlert.objects.bulk_create(
+            [VacancyAlert(vacancy=vacancy, issue=issue) for vacancy in vacancies]
+        )
+        return schedule_send(issue=issue, newsletter=newsletter)
+
+
+def announce_if_immediate(*, vacancy_id: int):
+    """Called when an advert is published: alert now unless staff chose the daily digest."""
+    pricing = VacancyPricing.current()
+    if pricing.alert_frequency != VacancyPricing.AlertFrequency.IMMEDIATE:
+        return None
+    return announce_vacancies(vacancy_ids=[vacancy_id])
+
+
+DIGEST_HOUR = 7  # London time
+
+
+def send_vacancy_digest(*, now=None):
+    """The daily digest (beat calls it hourly): from 07:00 London time, once a day, every open
+    advert published since the last one, in one alert."""
+    from .models import VacancyAlert
+
+    pricing = VacancyPricing.current()
+    if pricing.alert_frequency != VacancyPricing.AlertFrequency.DAILY:
+        return None
+    now = now or timezone.now()
+    local = now.astimezone(LONDON)
+    if local.hour < DIGEST_HOUR:
+        return None
+    start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if VacancyAlert.objects.filter(created_at__gte=start_of_day).exists():
+        return None  # today's digest has gone
+    return announce_vacancies(now=now)

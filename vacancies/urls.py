@@ -9,6 +9,7 @@ urlpatterns = [
     path("feed/", views.LatestVacanciesFeed(), name="feed"),
     path("post/", views.post, name="post"),
     path("mine/", views.mine, name="mine"),
+    path("alerts/", views.alerts, name="alerts"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/edit/", views.edit, name="edit"),

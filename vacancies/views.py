@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from . import billing, services
-from .forms import BILLING_FIELDS, VacancyFilterForm, VacancyForm
+from .forms import BILLING_FIELDS, AlertSubscribeForm, VacancyFilterForm, VacancyForm
 from .models import Vacancy, job_posting
 
 PAGE_SIZE = 10
@@ -217,3 +217,18 @@ def relist(request, slug):
         lambda vacancy: services.relist_vacancy(vacancy=vacancy, by=request.user),
         "A copy of the advert is saved as a new draft: set a new closing date, then submit it.",
     )
+
+
+@ratelimit(key="ip", rate=_post_rate, method="POST", block=True)
+def alerts(request):
+    form = AlertSubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_bot:
+            services.request_vacancy_alerts(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        # One answer for new, known and bot addresses: nothing to learn from it.
+        return render(request, "vacancies/alerts_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "vacancies/alerts.html", {"form": form})

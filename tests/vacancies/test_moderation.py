@@ -147,12 +147,13 @@ def test_staff_change_the_price_in_the_admin(client, staff_user):
 
     response = client.get(reverse("admin:vacancies_vacancypricing_changelist"))
     assert response.status_code == 302
-    response = client.post(response.url, {"non_member_price": "675.50"})
+    response = client.post(response.url, {"non_member_price": "675.50", "alert_frequency": "daily"})
 
     from vacancies.models import VacancyPricing
 
     assert response.status_code == 302
     assert str(VacancyPricing.current().non_member_price) == "675.50"
+    assert VacancyPricing.current().alert_frequency == "daily"
 
 
 def test_the_admin_change_form_shows_history_and_payment(client, staff_user):
