@@ -21,6 +21,7 @@ class VacancyAdminForm(VacancyCleaningMixin, forms.ModelForm):
             "rejection_note",
             "posted_by",
             "relisted_from",
+            "organisation",
         ]
 
     def clean_closes_on(self):
@@ -73,7 +74,7 @@ class VacancyAdmin(admin.ModelAdmin):
     list_select_related = ["posted_by"]
     date_hierarchy = "closes_on"
     inlines = [StatusChangeInline]
-    raw_id_fields = ["posted_by", "relisted_from"]
+    raw_id_fields = ["posted_by", "relisted_from", "organisation"]
     readonly_fields = [
         "slug",
         "status",

@@ -25,8 +25,8 @@ def is_member_user(user, on: date) -> bool:
     return is_member(user=user, on=on)
 
 
-def member_organisation_name(user, on: date) -> str:
-    """The name of the user's member organisation, to fill in the advert; blank if none."""
+def member_organisation(user, on: date):
+    """The user's organisation with an active membership on ``on``, or None."""
     from membership.models import Membership
 
     membership = (
@@ -35,7 +35,22 @@ def member_organisation_name(user, on: date) -> str:
         .select_related("organisation")
         .first()
     )
-    return membership.organisation.name if membership else ""
+    return membership.organisation if membership else None
+
+
+def member_organisation_name(user, on: date) -> str:
+    """The name of the user's member organisation, to fill in the advert; blank if none."""
+    organisation = member_organisation(user, on)
+    return organisation.name if organisation else ""
+
+
+def card_payment_link(invoice_number: str) -> str:
+    """membership's pay-by-card link for the invoice, or "" when Stripe is off or it is paid."""
+    from membership.models import Invoice
+    from membership.services import invoice_payment_link
+
+    invoice = Invoice.objects.filter(number=invoice_number).first()
+    return invoice_payment_link(invoice) if invoice else ""
 
 
 def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal, *, send: bool = True) -> str:

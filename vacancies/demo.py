@@ -45,6 +45,7 @@ def seed_demo(*, staff) -> Iterator[str]:
     VacancyPricing.current()
     member = _user("rep@northshire.example.org", "Robin Rep")
     billing.make_member_organisation(name=MEMBER_ORGANISATION, user=member, on=today)
+    member_organisation = billing.member_organisation(member, today)
     non_member = _user("hr@southmoor.example.com", "Nia Nonmember")
     yield f"member poster {member.email}, non-member poster {non_member.email} (use a magic link)"
 
@@ -62,6 +63,7 @@ def seed_demo(*, staff) -> Iterator[str]:
                 defaults={
                     "role_type": role,
                     "organisation_name": organisation,
+                    "organisation": member_organisation if is_member else None,
                     "location": location,
                     "region": region,
                     "contract_type": Vacancy.ContractType.CONTRACTOR

@@ -244,6 +244,14 @@ class Vacancy(models.Model):
     slug = models.SlugField(max_length=90, unique=True, editable=False)
     role_type = models.CharField(max_length=30, choices=RoleType, default=RoleType.OTHER)
     organisation_name = models.CharField("hiring organisation", max_length=200)
+    organisation = models.ForeignKey(
+        "membership.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vacancies",
+        help_text="The member organisation posting, set when a member submits.",
+    )
     location = models.CharField(max_length=200, help_text="Town, city or area, e.g. Leeds.")
     region = models.CharField(max_length=20, choices=Region)
     working_pattern = models.CharField(

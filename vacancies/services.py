@@ -62,7 +62,8 @@ def submit_vacancy(*, vacancy: Vacancy, user) -> Vacancy:
     vacancy.price = price
     vacancy.submitted_at = timezone.now()
     if is_member:
-        vacancy.save(update_fields=["is_member_post", "price", "submitted_at"])
+        vacancy.organisation = billing.member_organisation(user, today())
+        vacancy.save(update_fields=["is_member_post", "price", "submitted_at", "organisation"])
         vacancy.change_status(Status.PENDING_MODERATION, by=user, note="Member: free advert.")
     else:
         if not (vacancy.billing_name and vacancy.billing_address and vacancy.billing_email):

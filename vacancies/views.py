@@ -165,6 +165,9 @@ def manage(request, slug):
             and not is_member
             and not all(getattr(vacancy, f) for f in BILLING_FIELDS[:3]),
             "history": vacancy.status_changes.select_related("changed_by"),
+            "card_payment_link": billing.card_payment_link(vacancy.invoice_reference)
+            if vacancy.status == Vacancy.Status.PENDING_PAYMENT and vacancy.invoice_reference
+            else "",
         },
     )
 

@@ -75,6 +75,7 @@ def test_a_member_posts_free_and_the_advert_goes_to_moderation(
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PENDING_MODERATION
     assert vacancy.is_member_post and vacancy.price is None
+    assert vacancy.organisation.name == "Northshire Safeguarding Children Partnership"
     assert not Invoice.objects.exists()
     assert [c.to_status for c in vacancy.status_changes.all()] == ["draft", "pending_moderation"]
     subjects = {m.to[0]: m.subject for m in mailoutbox}
@@ -285,3 +286,17 @@ def test_someone_elses_member_status_is_not_borrowed(client, member):
     client.force_login(stranger)
 
     assert "Price: £650.00" in client.get(reverse("vacancies:post")).content.decode()
+
+
+def test_an_invoiced_poster_can_pay_by_card_when_stripe_is_on(client, non_member, settings):
+    vacancy = VacancyFactory(posted_by=non_member, **BILLING)
+    services.submit_vacancy(vacancy=vacancy, user=non_member)
+    client.force_login(non_member)
+    url = reverse("vacancies:manage", args=[vacancy.slug])
+
+    settings.STRIPE_SECRET_KEY = ""
+    assert "Pay by card now" not in client.get(url).content.decode()
+    settings.STRIPE_SECRET_KEY = "sk_test_example"
+    html = client.get(url).content.decode()
+    assert "Pay by card now" in html
+    assert "/membership/" in html.split("Pay by card now")[0].rsplit("href=", 1)[1]
