@@ -60,8 +60,8 @@ def quote(request):
     """JSON for the live fee on the quote form and the renewal page; same function as the page."""
     form = QuoteForm(request.GET)
     kind = request.GET.get("kind") or Organisation.Kind.SINGLE_AREA
-    year_id = request.GET.get("year")
-    year = MembershipYear.objects.filter(pk=year_id).first() if year_id else None
+    year_id = request.GET.get("year", "")
+    year = MembershipYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
     schedule = (year or MembershipYear.current()).fee_schedule_for(kind)
     if not form.is_valid():
         return JsonResponse({"error": form.errors["representatives"][0]}, status=400)

@@ -82,6 +82,8 @@ def test_the_json_quote_uses_the_same_function(client):
     assert client.get("/membership/quote/", {"representatives": 16}).json()["total"] == "4000.00"
     bad = client.get("/membership/quote/", {"representatives": "-1"})
     assert bad.status_code == 400 and "error" in bad.json()
+    odd = client.get("/membership/quote/", {"representatives": 3, "year": "x'--", "kind": "??"})
+    assert odd.json()["total"] == "1500.00"
 
 
 def test_renew_needs_a_login(client):
