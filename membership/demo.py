@@ -266,6 +266,7 @@ def seed_demo(*, staff) -> Iterator[str]:
                     )
                 renewal.schedule_fee = renewal.quote(count).total
                 renewal.save(update_fields=["schedule_fee"])
+        this.refresh_from_db()
         yield f"{organisation.name}: {this.get_status_display().lower()} for {current}"
 
     # The demo manager also needs a login on the person row named business manager.
