@@ -147,6 +147,13 @@ class MembershipAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rep_count=Count("representatives"))
 
+    def get_readonly_fields(self, request, obj=None):
+        # Status, fee and invoice move only through the actions (services), which send the
+        # emails and the membership_activated signal; a hand edit would skip them.
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "organisation", "year", "status", "schedule_fee", "invoice"]
+
     @admin.display(description="representatives", ordering="rep_count")
     def representative_count(self, membership):
         return membership.rep_count

@@ -186,6 +186,8 @@ class FeeBand(models.Model):
     )
     fee = models.DecimalField(max_digits=9, decimal_places=2, validators=[MinValueValidator(ZERO)])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["up_to"]
         constraints = [

@@ -48,6 +48,14 @@ def test_admin_lists_filter_and_search(client, staff_user, invoiced, url):
     assert client.get(url).status_code == 200
 
 
+def test_fee_band_changes_keep_a_history():
+    band = FeeSchedule.objects.get(year=year_of(), kind="").bands.get(up_to=5)
+    band.fee = Decimal("1550.00")
+    band.save()
+
+    assert [h.fee for h in band.history.order_by("history_date")][-1] == Decimal("1550.00")
+
+
 def test_fee_schedules_are_edited_with_their_bands(client, staff_user):
     client.force_login(staff_user)
     schedule = FeeSchedule.objects.get(year=year_of(), kind="")
@@ -115,10 +123,12 @@ def test_a_negative_negotiated_fee_in_the_admin_is_an_error(client, staff_user):
     assert membership.negotiated_fee is None
 
     data["negotiated_fee"] = "1000.00"
+    data["status"] = "active"  # read-only here: activation goes through the services
     assert client.post(url, data).status_code == 302
     membership.refresh_from_db()
     assert membership.negotiated_fee == Decimal("1000.00")
     assert membership.negotiated_by == staff_user
+    assert membership.status == Membership.Status.RENEWAL_DUE
 
 
 @time_machine.travel(date(2027, 2, 1))
