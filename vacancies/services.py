@@ -160,10 +160,15 @@ def record_vacancy_edit(*, vacancy: Vacancy, by) -> Vacancy:
     vacancy = _locked(vacancy)
     if by.is_staff and vacancy.posted_by_id != by.pk:
         return vacancy  # staff corrections do not send an advert back to the queue
-    if vacancy.status in (Status.PUBLISHED, Status.REJECTED):
+    if vacancy.status not in (Status.PUBLISHED, Status.REJECTED):
+        return vacancy
+    if vacancy.status == Status.REJECTED and not vacancy.is_member_post and not vacancy.paid_at:
+        # Turned down before it was paid for: fixing it does not skip the invoice.
+        vacancy.change_status(Status.PENDING_PAYMENT, by=by, note="Edited by the poster.")
+    else:
         vacancy.change_status(Status.PENDING_MODERATION, by=by, note="Edited by the poster.")
-        _email_poster(vacancy, "received", edited=True)
-        _email_staff(vacancy, "staff_new")
+    _email_poster(vacancy, "received", edited=True)
+    _email_staff(vacancy, "staff_new")
     return vacancy
 
 

@@ -3,13 +3,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.vacancies.conftest import make_member
+from tests.vacancies.conftest import keep_tasks_in_process, make_member
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-strong-poster-pass"
+
+
+@pytest.fixture(autouse=True)
+def tasks_recorded(monkeypatch):
+    return keep_tasks_in_process(monkeypatch, send_mail=False)
 
 
 def log_in(page, email, password, next_path):
@@ -20,7 +25,9 @@ def log_in(page, email, password, next_path):
     page.wait_for_url(f"**{next_path}")
 
 
-def test_a_member_posts_staff_approve_and_it_is_listed(browser, live_server, page, axe, staff_user):
+def test_a_member_posts_staff_approve_and_it_is_listed(
+    browser, live_server, page, axe, staff_user, tasks_recorded
+):
     rep = UserFactory(email="rep@northshire.example.org", full_name="Robin Rep")
     make_member(rep)
     closes_on = timezone.localdate() + timedelta(days=30)
@@ -58,6 +65,8 @@ def test_a_member_posts_staff_approve_and_it_is_listed(browser, live_server, pag
     admin.wait_for_url("**/admin/vacancies/vacancy/?queue=waiting")
     admin.get_by_text("is published").wait_for()
     staff.close()
+    names = [name for name, _ in tasks_recorded]
+    assert "vacancies.tasks.announce_vacancy_task" in names  # the alert is queued on publishing
 
     page.goto("/vacancies/")
     page.get_by_role("link", name="Independent Scrutineer for Northshire").click()

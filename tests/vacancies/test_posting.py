@@ -300,3 +300,29 @@ def test_an_invoiced_poster_can_pay_by_card_when_stripe_is_on(client, non_member
     html = client.get(url).content.decode()
     assert "Pay by card now" in html
     assert "/membership/" in html.split("Pay by card now")[0].rsplit("href=", 1)[1]
+
+
+def test_fixing_a_rejected_unpaid_advert_does_not_skip_the_invoice(client, non_member, staff_user):
+    vacancy = VacancyFactory(posted_by=non_member, **BILLING)
+    services.submit_vacancy(vacancy=vacancy, user=non_member)
+    services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="incomplete")
+    client.force_login(non_member)
+
+    client.post(reverse("vacancies:edit", args=[vacancy.slug]), advert_data(title="Fixed"))
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PENDING_PAYMENT
+    assert Invoice.objects.count() == 1
+
+
+def test_fixing_a_rejected_member_advert_sends_it_back_to_moderation(client, member, staff_user):
+    vacancy = VacancyFactory(posted_by=member)
+    services.submit_vacancy(vacancy=vacancy, user=member)
+    services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="off_topic")
+    client.force_login(member)
+
+    client.post(reverse("vacancies:edit", args=[vacancy.slug]), advert_data(title="Fixed"))
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PENDING_MODERATION
+    assert vacancy.rejection_reason == "off_topic"  # kept for staff until approved
