@@ -21,11 +21,15 @@ def set_frequency(value):
     pricing.save()
 
 
-def test_the_alerts_list_exists_after_migrating():
+def test_the_alerts_list_is_a_public_newsletters_list_made_once():
+    from newsletters.models import Newsletter
+
     newsletter = services.alerts_list()
 
     assert newsletter.name == "Vacancy alerts"
     assert newsletter.is_public
+    assert services.alerts_list() == newsletter
+    assert Newsletter.objects.filter(slug="vacancy-alerts").count() == 1
 
 
 def test_publishing_queues_an_alert_and_it_goes_out_once(staff_user, monkeypatch):
