@@ -27,7 +27,7 @@ from .rendering import RenderedIssue
 
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "from_email", "is_public"]
+    list_display = ["name", "slug", "from_email", "is_public", "in_archive"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -360,8 +360,10 @@ class SendAdmin(admin.ModelAdmin):
         "finished_at",
         "paused_reason",
         "created_by",
+        "is_segmented",
     ]
-    exclude = ["html_template", "text_template", "subject"]
+    # The audience can be thousands of subscribers: their deliveries list them instead.
+    exclude = ["html_template", "text_template", "subject", "audience"]
 
     def has_add_permission(self, request):
         return False

@@ -73,6 +73,19 @@ class Newsletter(models.Model):
     is_public = models.BooleanField(
         "public", default=True, help_text="Offered on the subscribe form."
     )
+    in_archive = models.BooleanField(
+        "in the archive",
+        default=True,
+        help_text="Its sent issues are listed in the public archive, the feed and the home page "
+        "(their web versions work either way).",
+    )
+    options_url_name = models.CharField(
+        "options page",
+        max_length=100,
+        blank=True,
+        help_text="URL name of a page where subscribers choose this list's own options; it is "
+        "given the subscriber's token and linked from their preferences page.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -88,10 +101,14 @@ class Newsletter(models.Model):
 
 class IssueQuerySet(models.QuerySet):
     def published(self) -> Self:
-        """Issues shown in the public archive: sent (or being sent) to a public list."""
+        """Issues with a public web version: sent (or being sent) to a public list."""
         return self.filter(
             status__in=[Issue.Status.SENT, Issue.Status.SENDING], newsletter__is_public=True
         )
+
+    def archived(self) -> Self:
+        """Published issues of lists kept in the archive (not, say, one-off vacancy alerts)."""
+        return self.published().filter(newsletter__in_archive=True)
 
 
 class Issue(models.Model):
@@ -340,6 +357,10 @@ class Send(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A segment: when set, only these subscribers of the list (those still subscribed when the
+    # send starts) receive it. Other apps use it to send a list different content per reader.
+    is_segmented = models.BooleanField(default=False)
+    audience = models.ManyToManyField(Subscriber, blank=True, related_name="+")
 
     objects = SendQuerySet.as_manager()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
@@ -206,12 +207,19 @@ def subscribe_representatives(*, membership) -> int:
 @dataclass(frozen=True)
 class Recipients:
     newsletter: Newsletter
+    send: Send | None = None
 
     def queryset(self):
         active = Subscription.objects.filter(
             subscriber=OuterRef("pk"), newsletter=self.newsletter, unsubscribed_at__isnull=True
         )
-        return Subscriber.objects.active().filter(Exists(active))
+        subscribers = Subscriber.objects.active().filter(Exists(active))
+        if self.send is not None and self.send.is_segmented:
+            chosen = Send.audience.through.objects.filter(
+                send_id=self.send.pk, subscriber_id=OuterRef("pk")
+            )
+            subscribers = subscribers.filter(Exists(chosen))
+        return subscribers
 
 
 def count_recipients(newsletter: Newsletter) -> int:
@@ -219,8 +227,16 @@ def count_recipients(newsletter: Newsletter) -> int:
 
 
 @transaction.atomic
-def schedule_send(*, issue: Issue, newsletter: Newsletter, at=None, user=None) -> Send:
-    """Create the send (now or later); refuses a second send of one issue to one list."""
+def schedule_send(
+    *,
+    issue: Issue,
+    newsletter: Newsletter,
+    at=None,
+    user=None,
+    audience: Iterable[int] | None = None,
+) -> Send:
+    """Create the send (now or later); refuses a second send of one issue to one list.
+    With an audience (subscriber ids), only those of the list's subscribers receive it."""
     if (
         Send.objects.filter(issue=issue, newsletter=newsletter)
         .exclude(status=Send.Status.CANCELLED)
@@ -234,11 +250,17 @@ def schedule_send(*, issue: Issue, newsletter: Newsletter, at=None, user=None) -
                 newsletter=newsletter,
                 scheduled_at=at or timezone.now(),
                 created_by=user,
+                is_segmented=audience is not None,
             )
     except IntegrityError as error:  # two clicks at once: the constraint keeps one
         raise SendRefused(
             f"“{issue}” has already been sent or scheduled to {newsletter}."
         ) from error
+    if audience is not None:
+        Through = Send.audience.through
+        Through.objects.bulk_create(
+            [Through(send_id=send.pk, subscriber_id=pk) for pk in set(audience)], batch_size=2000
+        )
     Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
         status=Issue.Status.SCHEDULED
     )
@@ -265,7 +287,7 @@ def start_send(*, send_id: int) -> list[Batch]:
             rendered.text,
         )
         recipients = (
-            Recipients(send.newsletter).queryset().order_by("pk").values_list("pk", "email")
+            Recipients(send.newsletter, send).queryset().order_by("pk").values_list("pk", "email")
         )
         ids = []
         # In chunks, so a worker's memory does not grow with the list (only the ids are kept).

@@ -12,13 +12,9 @@ from .forms import PreferencesForm, SubscribeForm
 from .models import Issue, Newsletter, Subscriber
 
 
-def latest_issue():
-    return Issue.objects.published().select_related("newsletter").first()
-
-
 @require_safe
 def index(request):
-    issues = Issue.objects.published().select_related("newsletter")
+    issues = Issue.objects.archived().select_related("newsletter")
     page = Paginator(issues, 10).get_page(request.GET.get("page"))
     return render(request, "newsletters/issue_list.html", {"page": page})
 
@@ -39,7 +35,7 @@ class IssueFeed(Feed):
         return reverse("newsletters:index")
 
     def items(self):
-        return Issue.objects.published()[:20]
+        return Issue.objects.archived()[:20]
 
     def item_title(self, item):
         return item.title
@@ -126,8 +122,13 @@ def preferences(request, token):
 
         messages.success(request, "Your preferences have been saved.")
         return redirect("newsletters:preferences", token=token)
+    # Lists with options of their own (vacancy alerts: role types and regions) link to them.
+    options = [
+        (newsletter, reverse(newsletter.options_url_name, args=[token]))
+        for newsletter in current.exclude(options_url_name="")
+    ]
     return render(
         request,
         "newsletters/preferences.html",
-        {"form": form, "subscriber": subscriber, "token": token},
+        {"form": form, "subscriber": subscriber, "token": token, "options": options},
     )

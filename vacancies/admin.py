@@ -7,8 +7,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from . import services
-from .forms import BILLING_FIELDS, VACANCY_FIELDS, ModerationForm, VacancyCleaningMixin
-from .models import Vacancy, VacancyPricing, VacancyStatusChange
+from .forms import (
+    BILLING_FIELDS,
+    VACANCY_FIELDS,
+    AlertOptionsForm,
+    ModerationForm,
+    VacancyCleaningMixin,
+)
+from .models import AlertFilter, Vacancy, VacancyPricing, VacancyStatusChange
 
 
 class VacancyAdminForm(VacancyCleaningMixin, forms.ModelForm):
@@ -188,3 +194,23 @@ class VacancyPricingAdmin(admin.ModelAdmin):
         # One price: go straight to it.
         pricing = VacancyPricing.current()
         return redirect("admin:vacancies_vacancypricing_change", pricing.pk)
+
+
+class AlertFilterAdminForm(AlertOptionsForm, forms.ModelForm):
+    class Meta:
+        model = AlertFilter
+        fields = ["subscriber", "role_types", "regions"]
+
+
+@admin.register(AlertFilter)
+class AlertFilterAdmin(admin.ModelAdmin):
+    """What each vacancy-alerts reader asked for (they change it from their emails)."""
+
+    form = AlertFilterAdminForm
+    list_display = ["subscriber", "describe", "updated_at"]
+    search_fields = ["subscriber__email", "subscriber__name"]
+    autocomplete_fields = ["subscriber"]
+
+    @admin.display(description="hears about")
+    def describe(self, obj):
+        return obj.describe()

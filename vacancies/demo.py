@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import billing
-from .models import Vacancy, VacancyPricing
+from . import billing, services
+from .models import AlertFilter, Vacancy, VacancyPricing
 
 MEMBER_ORGANISATION = "Northshire Safeguarding Children Partnership"
 NON_MEMBER_ORGANISATION = "Southmoor Care Agency"
@@ -24,6 +24,18 @@ ROLES = {
     Vacancy.RoleType.OTHER: ("Safeguarding Practice Review Author", "£400 per day", 400),
 }
 PERIOD = {450: "DAY", 500: "DAY", 48000: "YEAR", 400: "DAY"}
+# Vacancy-alert readers: (local part, name, role types, regions); empty means everything.
+ALERT_READERS = [
+    ("alerts.all", "Alex All", [], []),
+    ("alerts.scrutineer", "Sasha Scrutiny", [Vacancy.RoleType.INDEPENDENT_SCRUTINEER], []),
+    ("alerts.north", "Nat North", [], [Vacancy.Region.NORTH_EAST, Vacancy.Region.YORKSHIRE]),
+    (
+        "alerts.chair-wales",
+        "Wyn Chair",
+        [Vacancy.RoleType.INDEPENDENT_CHAIR],
+        [Vacancy.Region.WALES],
+    ),
+]
 # (state, days until closing, region, location)
 STATES = [
     ("open", 28, Vacancy.Region.YORKSHIRE, "Leeds"),
@@ -122,3 +134,24 @@ def seed_demo(*, staff) -> Iterator[str]:
             made += 1
     open_count = Vacancy.objects.open().count()
     yield f"{made} demo adverts ({open_count} open, of which some close within two days)"
+    yield _seed_alert_readers()
+
+
+def _seed_alert_readers() -> str:
+    from newsletters.models import Subscriber, Subscription
+
+    newsletter = services.alerts_list()
+    for local, name, role_types, regions in ALERT_READERS:
+        subscriber, _ = Subscriber.objects.update_or_create(
+            email=f"{local}@example.org",
+            defaults={
+                "name": name,
+                "status": Subscriber.Status.ACTIVE,
+                "consent_at": timezone.now(),
+                "consent_wording": "Demo data",
+            },
+        )
+        Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
+        services.set_alert_filter(subscriber=subscriber, role_types=role_types, regions=regions)
+    filtered = sum(1 for f in AlertFilter.objects.all() if f.role_types or f.regions)
+    return f"{len(ALERT_READERS)} vacancy-alert readers ({filtered} with role or region filters)"

@@ -164,7 +164,26 @@ class VacancyFilterForm(forms.Form):
         return queryset.order_by("closes_on", "-published_at", "pk")
 
 
-class AlertSubscribeForm(forms.Form):
+class AlertOptionsForm(forms.Form):
+    """Which new vacancies to hear about; nothing ticked means all of them."""
+
+    role_types = forms.MultipleChoiceField(
+        label="Roles",
+        choices=Vacancy.RoleType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to hear about every role.",
+    )
+    regions = forms.MultipleChoiceField(
+        label="Regions",
+        choices=[c for c in Vacancy.Region.choices if c[0] != Vacancy.Region.REMOTE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to hear about every region. Remote posts always come.",
+    )
+
+
+class AlertSubscribeForm(AlertOptionsForm):
     email = forms.EmailField(label="Email address")
     name = forms.CharField(label="Your name", max_length=150, required=False)
     website = forms.CharField(

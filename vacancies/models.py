@@ -422,16 +422,49 @@ class VacancyStatusChange(models.Model):
 
 
 class VacancyAlert(models.Model):
-    """A vacancy announced to the alerts list: one row per vacancy, so it goes out once."""
+    """A vacancy announced to the alerts list: one row per vacancy, so it goes out once. Readers
+    with different filters get different issues, so one announcement can make several."""
 
     vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="alert")
-    issue = models.ForeignKey(
-        "newsletters.Issue", on_delete=models.PROTECT, related_name="vacancy_alerts"
-    )
+    issues = models.ManyToManyField("newsletters.Issue", blank=True, related_name="vacancy_alerts")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"Alert for {self.vacancy}"
+
+
+class AlertFilter(models.Model):
+    """Which new vacancies one alerts subscriber hears about. Nothing chosen in a kind means
+    every one of it; a remote post matches every region."""
+
+    subscriber = models.OneToOneField(
+        "newsletters.Subscriber", on_delete=models.CASCADE, related_name="vacancy_alert_filter"
+    )
+    role_types = models.JSONField(default=list, blank=True)
+    regions = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Vacancy alerts for {self.subscriber}: {self.describe()}"
+
+    def matches(self, vacancy: Vacancy) -> bool:
+        role_ok = not self.role_types or vacancy.role_type in self.role_types
+        region_ok = (
+            not self.regions
+            or vacancy.region in self.regions
+            or vacancy.region == Vacancy.Region.REMOTE
+        )
+        return role_ok and region_ok
+
+    def describe(self) -> str:
+        roles = [Vacancy.RoleType(v).label for v in self.role_types if v in Vacancy.RoleType]
+        regions = [Vacancy.Region(v).label for v in self.regions if v in Vacancy.Region]
+        return "; ".join(
+            [
+                ", ".join(roles) if roles else "every role",
+                ", ".join(regions) if regions else "every region",
+            ]
+        )
 
 
 def job_posting(vacancy: Vacancy, *, url: str) -> dict:

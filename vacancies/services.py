@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from tasp.mail import send_templated_email
 
 from . import billing
-from .models import LONDON, Vacancy, VacancyPricing
+from .models import LONDON, AlertFilter, Vacancy, VacancyAlert, VacancyPricing
 
 Status = Vacancy.Status
 
@@ -257,8 +258,8 @@ ALERT_WINDOW = timedelta(days=2)  # only adverts published this recently are new
 
 
 def alerts_list():
-    """The newsletters app's "Vacancy alerts" list; migration 0003 makes it, and it is made
-    again here if staff ever delete it, so publishing never fails for want of it."""
+    """The newsletters app's "Vacancy alerts" list; migrations make it, and it is made again
+    here if staff ever delete it, so publishing never fails for want of it."""
     from newsletters.models import Newsletter
 
     newsletter, _ = Newsletter.objects.get_or_create(
@@ -267,30 +268,74 @@ def alerts_list():
             "name": "Vacancy alerts",
             "description": "An email when a new vacancy is published on the TASP website.",
             "is_public": True,
+            "in_archive": False,
+            "options_url_name": "vacancies:alert-options",
         },
     )
     return newsletter
 
 
-def request_vacancy_alerts(*, email: str, name: str, ip: str | None) -> None:
-    """Double opt-in to the alerts list through the newsletters app (same emails and tokens)."""
+@transaction.atomic
+def request_vacancy_alerts(
+    *,
+    email: str,
+    name: str,
+    ip: str | None,
+    role_types: list[str] = (),
+    regions: list[str] = (),
+) -> None:
+    """Double opt-in to the alerts list through the newsletters app (same emails and tokens).
+    The role types and regions are kept for a new or unconfirmed address only: someone already
+    receiving alerts changes theirs from the link in their emails, not from a public form."""
+    from newsletters.models import Subscriber
     from newsletters.services import request_subscription
 
     newsletter = alerts_list()
-    if newsletter is not None:
-        request_subscription(
-            email=email, name=name, organisation="", newsletters=[newsletter], ip=ip
-        )
+    request_subscription(email=email, name=name, organisation="", newsletters=[newsletter], ip=ip)
+    subscriber = Subscriber.objects.get(email__iexact=email.strip())
+    receiving = subscriber.status == Subscriber.Status.ACTIVE and subscriber.subscriptions.filter(
+        newsletter=newsletter, unsubscribed_at__isnull=True
+    )
+    if not receiving:
+        set_alert_filter(subscriber=subscriber, role_types=role_types, regions=regions)
 
 
-def announce_vacancies(*, vacancy_ids: list[int] | None = None, now=None):
-    """Send one alert issue about open adverts not yet announced; each advert goes out once
-    (a VacancyAlert row per advert), each subscriber gets it once (a Delivery row each).
-    Returns the newsletters Send, or None when there is nothing new."""
-    from newsletters.models import Issue, Item, Section
+def set_alert_filter(*, subscriber, role_types: list[str], regions: list[str]) -> AlertFilter:
+    """Replace what the subscriber hears about; empty lists mean everything."""
+    alert_filter, _ = AlertFilter.objects.update_or_create(
+        subscriber=subscriber,
+        defaults={"role_types": sorted(set(role_types)), "regions": sorted(set(regions))},
+    )
+    return alert_filter
+
+
+def alert_audiences(vacancies: list[Vacancy], newsletter) -> dict[tuple[int, ...], list[int]]:
+    """Group the list's current subscribers by the vacancies their filters let through:
+    {(vacancy ids): [subscriber ids]}; people whom none of them match are left out."""
+    from newsletters.services import Recipients
+
+    filters = {f.subscriber_id: f for f in AlertFilter.objects.all()}
+    everything = tuple(v.pk for v in vacancies)
+    audiences: dict[tuple[int, ...], list[int]] = {}
+    subscriber_ids = Recipients(newsletter).queryset().order_by("pk").values_list("pk", flat=True)
+    for subscriber_id in subscriber_ids.iterator(chunk_size=2000):
+        alert_filter = filters.get(subscriber_id)
+        if alert_filter is None:
+            wanted = everything
+        else:
+            wanted = tuple(v.pk for v in vacancies if alert_filter.matches(v))
+        if wanted:
+            audiences.setdefault(wanted, []).append(subscriber_id)
+    return audiences
+
+
+def announce_vacancies(*, vacancy_ids: list[int] | None = None, now=None) -> list:
+    """Announce open adverts not yet announced to the alerts list. Each reader gets one email
+    with the adverts their filters let through: readers who want the same adverts share an
+    issue, sent to them alone (a segmented newsletters Send). Each advert is announced once
+    (a VacancyAlert row per advert) and each reader is in one audience, so nobody hears of an
+    advert twice. Returns the Sends (none when there is nothing new or nobody wants it)."""
     from newsletters.services import schedule_send
-
-    from .models import VacancyAlert
 
     newsletter = alerts_list()
     now = now or timezone.now()
@@ -305,46 +350,65 @@ def announce_vacancies(*, vacancy_ids: list[int] | None = None, now=None):
             vacancies = vacancies.filter(pk__in=vacancy_ids)
         vacancies = list(vacancies)
         if not vacancies:
-            return None
-        day = now.astimezone(LONDON).date()
-        title = (
-            f"New vacancy: {vacancies[0].title}"
-            if len(vacancies) == 1
-            else f"New vacancies, {day:%-d %B %Y}"
-        )
-        issue = Issue.objects.create(
-            newsletter=newsletter,
-            title=title,
-            issued_on=day,
-            welcome="<p>New on the TASP vacancy pages.</p>",
-            signoff_name="TASP",
-        )
-        section = Section.objects.create(issue=issue, heading="Vacancies")
-        for position, vacancy in enumerate(vacancies):
-            Item.objects.create(
-                section=section,
-                position=position,
-                title=vacancy.title,
-                body=(
-                    f"<p>{vacancy.organisation_name}, {vacancy.location} "
-                    f"({vacancy.get_region_display()}). {vacancy.get_role_type_display()}"
-                    f"{'; ' + vacancy.remuneration if vacancy.remuneration else ''}. "
-                    f"Closes {vacancy.closes_on:%-d %B %Y}.</p>"
-                ),
-                link_url=f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
-                link_text="Read the advert and apply",
+            return []
+        alerts = {
+            alert.vacancy_id: alert
+            for alert in VacancyAlert.objects.bulk_create(
+                [VacancyAlert(vacancy=vacancy) for vacancy in vacancies]
             )
-        VacancyAlert.objects.bulk_create(
-            [VacancyAlert(vacancy=vacancy, issue=issue) for vacancy in vacancies]
+        }
+        by_id = {vacancy.pk: vacancy for vacancy in vacancies}
+        sends = []
+        for wanted, subscriber_ids in alert_audiences(vacancies, newsletter).items():
+            chosen = [by_id[pk] for pk in wanted]
+            issue = _alert_issue(chosen, newsletter=newsletter, day=now.astimezone(LONDON).date())
+            for vacancy in chosen:
+                alerts[vacancy.pk].issues.add(issue)
+            sends.append(schedule_send(issue=issue, newsletter=newsletter, audience=subscriber_ids))
+        return sends
+
+
+def _alert_issue(vacancies: list[Vacancy], *, newsletter, day):
+    from newsletters.models import Issue, Item, Section
+
+    title = (
+        f"New vacancy: {vacancies[0].title}"
+        if len(vacancies) == 1
+        else f"New vacancies, {day:%-d %B %Y}"
+    )
+    issue = Issue.objects.create(
+        newsletter=newsletter,
+        title=title,
+        issued_on=day,
+        welcome=(
+            "<p>New on the TASP vacancy pages. To hear only about some roles or regions, "
+            "follow “Update your preferences” below.</p>"
+        ),
+        signoff_name="TASP",
+    )
+    section = Section.objects.create(issue=issue, heading="Vacancies")
+    for position, vacancy in enumerate(vacancies):
+        pay = f"; {escape(vacancy.remuneration)}" if vacancy.remuneration else ""
+        Item.objects.create(  # save() cleans the body with nh3
+            section=section,
+            position=position,
+            title=vacancy.title,
+            body=(
+                f"<p>{escape(vacancy.organisation_name)}, {escape(vacancy.location)} "
+                f"({vacancy.get_region_display()}). {vacancy.get_role_type_display()}{pay}. "
+                f"Closes {vacancy.closes_on:%-d %B %Y}.</p>"
+            ),
+            link_url=f"{settings.SITE_URL}{vacancy.get_absolute_url()}",
+            link_text="Read the advert and apply",
         )
-        return schedule_send(issue=issue, newsletter=newsletter)
+    return issue
 
 
 def announce_if_immediate(*, vacancy_id: int):
     """Called when an advert is published: alert now unless staff chose the daily digest."""
     pricing = VacancyPricing.current()
     if pricing.alert_frequency != VacancyPricing.AlertFrequency.IMMEDIATE:
-        return None
+        return []
     return announce_vacancies(vacancy_ids=[vacancy_id])
 
 
@@ -353,17 +417,15 @@ DIGEST_HOUR = 7  # London time
 
 def send_vacancy_digest(*, now=None):
     """The daily digest (beat calls it hourly): from 07:00 London time, once a day, every open
-    advert published since the last one, in one alert."""
-    from .models import VacancyAlert
-
+    advert published since the last one, in one alert per audience."""
     pricing = VacancyPricing.current()
     if pricing.alert_frequency != VacancyPricing.AlertFrequency.DAILY:
-        return None
+        return []
     now = now or timezone.now()
     local = now.astimezone(LONDON)
     if local.hour < DIGEST_HOUR:
-        return None
+        return []
     start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
     if VacancyAlert.objects.filter(created_at__gte=start_of_day).exists():
-        return None  # today's digest has gone
+        return []  # today's digest has gone
     return announce_vacancies(now=now)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("post/", views.post, name="post"),
     path("mine/", views.mine, name="mine"),
     path("alerts/", views.alerts, name="alerts"),
+    path("alerts/<str:token>/", views.alert_options, name="alert-options"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/edit/", views.edit, name="edit"),

@@ -9,12 +9,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from newsletters.models import Subscriber
+
 from . import billing, services
-from .forms import BILLING_FIELDS, AlertSubscribeForm, VacancyFilterForm, VacancyForm
-from .models import Vacancy, job_posting
+from .forms import (
+    BILLING_FIELDS,
+    AlertOptionsForm,
+    AlertSubscribeForm,
+    VacancyFilterForm,
+    VacancyForm,
+)
+from .models import AlertFilter, Vacancy, job_posting
 
 PAGE_SIZE = 10
 
@@ -231,7 +239,28 @@ def alerts(request):
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 ip=request.META.get("REMOTE_ADDR"),
+                role_types=form.cleaned_data["role_types"],
+                regions=form.cleaned_data["regions"],
             )
         # One answer for new, known and bot addresses: nothing to learn from it.
         return render(request, "vacancies/alerts_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "vacancies/alerts.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def alert_options(request, token):
+    subscriber = Subscriber.from_token(token)
+    if subscriber is None:
+        return render(request, "newsletters/bad_link.html", status=404)
+    current = AlertFilter.objects.filter(subscriber=subscriber).first()
+    initial = {"role_types": current.role_types, "regions": current.regions} if current else {}
+    form = AlertOptionsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.set_alert_filter(subscriber=subscriber, **form.cleaned_data)
+        messages.success(request, "Saved: you will hear about the vacancies you chose.")
+        return redirect("vacancies:alert-options", token=token)
+    return render(
+        request,
+        "vacancies/alert_options.html",
+        {"form": form, "subscriber": subscriber, "token": token},
+    )

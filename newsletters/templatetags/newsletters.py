@@ -8,4 +8,4 @@ register = template.Library()
 @register.simple_tag
 def latest_issue():
     """The newest issue in the public archive, for the home page."""
-    return Issue.objects.published().select_related("newsletter").first()
+    return Issue.objects.archived().select_related("newsletter").first()

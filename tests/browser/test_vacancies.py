@@ -124,3 +124,32 @@ def test_vacancy_pages_pass_axe_and_fit_a_narrow_screen(page, axe):
     assert response.status == 410
     page.get_by_text("This vacancy is closed.").wait_for()
     axe(page)
+
+
+def test_a_reader_narrows_vacancy_alerts_by_keyboard(page, axe):
+    from newsletters.models import Subscription
+    from tests.newsletters.factories import SubscriberFactory
+    from vacancies import services
+    from vacancies.models import AlertFilter
+
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/vacancies/alerts/")
+    axe(page)
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+    reader = SubscriberFactory(email="reader@example.org")
+    Subscription.objects.create(subscriber=reader, newsletter=services.alerts_list())
+    page.goto(f"/newsletters/preferences/{reader.token}/")
+    page.get_by_role("link", name="Choose what Vacancy alerts sends you").click()
+    page.get_by_role("heading", name="Your vacancy alerts").wait_for()
+    axe(page)
+    page.get_by_label("Independent Scrutineer").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("North West").check()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved: you will hear about the vacancies you chose.").wait_for()
+    axe(page)
+
+    alert_filter = AlertFilter.objects.get(subscriber=reader)
+    assert alert_filter.role_types == ["independent_scrutineer"]
+    assert alert_filter.regions == ["north_west"]

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from newsletters.models import Delivery, Issue, Send, Subscriber
 from tests.newsletters.factories import subscribe
 from tests.vacancies.factories import VacancyFactory
 from vacancies import services
-from vacancies.models import Vacancy, VacancyAlert, VacancyPricing
+from vacancies.models import AlertFilter, Vacancy, VacancyAlert, VacancyPricing
 from vacancies.tasks import send_vacancy_digest_task
 
 pytestmark = pytest.mark.django_db
@@ -37,29 +38,32 @@ def test_publishing_queues_an_alert_and_it_goes_out_once(staff_user, monkeypatch
 
     queued = []
     monkeypatch.setattr(announce_vacancy_task, "delay_on_commit", queued.append)
+    readers = subscribe(services.alerts_list(), 2)
     vacancy = VacancyFactory(pending=True, title="Independent Chair", remuneration="£500 per day")
 
     services.approve_vacancy(vacancy=vacancy, by=staff_user)
     assert queued == [vacancy.pk]
-    send = services.announce_if_immediate(vacancy_id=vacancy.pk)
+    [send] = services.announce_if_immediate(vacancy_id=vacancy.pk)
 
     assert send.newsletter == services.alerts_list()
     assert send.issue.title == "New vacancy: Independent Chair"
+    assert set(send.audience.all()) == set(readers)
     item = send.issue.sections.get().items.get()
     assert item.link_url.endswith(vacancy.get_absolute_url())
     assert "£500 per day" in item.body
     assert VacancyAlert.objects.get().vacancy == vacancy
-    assert services.announce_if_immediate(vacancy_id=vacancy.pk) is None  # never twice
+    assert services.announce_if_immediate(vacancy_id=vacancy.pk) == []  # never twice
     assert Send.objects.count() == 1
 
 
 def test_the_daily_digest_gathers_the_days_adverts_once():
     set_frequency(VacancyPricing.AlertFrequency.DAILY)
+    subscribe(services.alerts_list(), 1)
     with time_machine.travel("2026-11-23 15:00 +00:00"):
         first = VacancyFactory(published=True, title="First")
         second = VacancyFactory(published=True, title="Second")
         VacancyFactory(pending=True, title="Not yet approved")
-        assert services.announce_if_immediate(vacancy_id=first.pk) is None
+        assert services.announce_if_immediate(vacancy_id=first.pk) == []
 
     with time_machine.travel("2026-11-24 06:30 +00:00", tick=False):
         send_vacancy_digest_task()
@@ -77,10 +81,94 @@ def test_the_daily_digest_gathers_the_days_adverts_once():
 
 
 def test_old_and_closed_adverts_are_not_news():
+    subscribe(services.alerts_list(), 1)
     VacancyFactory(published=True, published_at=timezone.now() - timedelta(days=10))
     VacancyFactory(closed=True)
 
-    assert services.announce_vacancies() is None
+    assert services.announce_vacancies() == []
+
+
+def _reader(email, *, role_types=(), regions=()):
+    [subscriber] = subscribe(services.alerts_list(), 1, email=email)
+    if role_types or regions:
+        services.set_alert_filter(
+            subscriber=subscriber, role_types=list(role_types), regions=list(regions)
+        )
+    return subscriber
+
+
+def test_each_reader_gets_one_digest_of_only_the_adverts_their_filters_let_through():
+    R, G = Vacancy.RoleType, Vacancy.Region
+    everyone = _reader("all@example.org")
+    scrutiny = _reader("scrutiny@example.org", role_types=[R.INDEPENDENT_SCRUTINEER])
+    london = _reader("london@example.org", regions=[G.LONDON])
+    chair_wales = _reader(
+        "chair.wales@example.org", role_types=[R.INDEPENDENT_CHAIR], regions=[G.WALES]
+    )
+    also_scrutiny = _reader("scrutiny2@example.org", role_types=[R.INDEPENDENT_SCRUTINEER])
+    nothing = _reader("nothing@example.org", role_types=[R.BUSINESS_MANAGER], regions=[G.WALES])
+    leeds = VacancyFactory(
+        published=True, title="Scrutineer, Leeds", role_type=R.INDEPENDENT_SCRUTINEER
+    )
+    city = VacancyFactory(
+        published=True, title="Chair, London", role_type=R.INDEPENDENT_CHAIR, region=G.LONDON
+    )
+    remote = VacancyFactory(
+        published=True, title="Chair, remote", role_type=R.INDEPENDENT_CHAIR, region=G.REMOTE
+    )
+
+    sends = services.announce_vacancies()
+
+    received = {}
+    for send in sends:
+        titles = [i.title for i in send.issue.sections.get().items.all()]
+        for subscriber in send.audience.all():
+            assert subscriber not in received  # one email each
+            received[subscriber] = titles
+    assert received == {
+        everyone: ["Scrutineer, Leeds", "Chair, London", "Chair, remote"],
+        scrutiny: ["Scrutineer, Leeds"],
+        also_scrutiny: ["Scrutineer, Leeds"],  # same wishes, same issue
+        london: ["Chair, London", "Chair, remote"],  # remote posts match every region
+        chair_wales: ["Chair, remote"],
+    }
+    assert nothing not in received
+    assert len(sends) == 4
+    assert set(VacancyAlert.objects.values_list("vacancy", flat=True)) == {
+        leeds.pk,
+        city.pk,
+        remote.pk,
+    }
+    assert services.announce_vacancies() == []  # each advert is announced once
+
+
+def test_a_segmented_send_delivers_only_to_its_audience_still_subscribed():
+    from newsletters.services import start_send, unsubscribe
+
+    chosen = _reader("chosen@example.org")
+    leaver = _reader("leaver@example.org")
+    _reader("other@example.org", role_types=[Vacancy.RoleType.BUSINESS_MANAGER])
+    VacancyFactory(published=True)
+
+    [send] = services.announce_vacancies()
+    unsubscribe(subscriber=leaver)
+    start_send(send_id=send.pk)
+
+    assert list(Delivery.objects.filter(send=send).values_list("email", flat=True)) == [
+        chosen.email
+    ]
+
+
+def test_alert_issues_stay_out_of_the_newsletter_archive_but_have_a_web_version(client):
+    _reader("reader@example.org")
+    VacancyFactory(published=True, title="Scrutineer, Leeds")
+    [send] = services.announce_vacancies()
+    Issue.objects.filter(pk=send.issue_id).update(status=Issue.Status.SENT)
+
+    assert "Scrutineer, Leeds" not in client.get(reverse("newsletters:index")).content.decode()
+    assert "Scrutineer, Leeds" not in client.get(reverse("newsletters:feed")).content.decode()
+    assert send.issue.get_absolute_url() not in client.get(reverse("home")).content.decode()
+    assert client.get(send.issue.get_absolute_url()).status_code == 200
 
 
 def test_people_subscribe_with_double_opt_in(
@@ -99,6 +187,78 @@ def test_people_subscribe_with_double_opt_in(
     assert subscriber.status == Subscriber.Status.PENDING
     assert mailoutbox[0].to == ["reader@example.org"]
     assert "Vacancy alerts" in mailoutbox[0].body
+
+
+def test_a_new_reader_chooses_roles_and_regions_when_subscribing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("vacancies:alerts"),
+            {
+                "email": "picky@example.org",
+                "role_types": ["independent_scrutineer", "independent_chair"],
+                "regions": ["london"],
+            },
+        )
+
+    alert_filter = AlertFilter.objects.get(subscriber__email="picky@example.org")
+    assert alert_filter.role_types == ["independent_chair", "independent_scrutineer"]
+    assert alert_filter.regions == ["london"]
+    assert alert_filter.describe() == "Independent Chair, Independent Scrutineer; London"
+
+
+def test_a_public_form_cannot_change_what_a_current_reader_hears_about(
+    client, django_capture_on_commit_callbacks
+):
+    reader = _reader("reader@example.org", regions=[Vacancy.Region.WALES])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("vacancies:alerts"),
+            {"email": "READER@example.org", "regions": ["london"]},
+        )
+
+    assert "Check your email" in response.content.decode()  # the same answer as for anyone
+    assert AlertFilter.objects.get(subscriber=reader).regions == ["wales"]
+
+
+def test_an_unknown_role_or_region_is_refused_and_saves_nothing(client):
+    response = client.post(
+        reverse("vacancies:alerts"), {"email": "x@example.org", "regions": ["atlantis"]}
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_readers_change_their_filter_from_the_link_in_their_emails(client):
+    reader = _reader("reader@example.org", role_types=[Vacancy.RoleType.INDEPENDENT_CHAIR])
+    preferences = client.get(reverse("newsletters:preferences", args=[reader.token]))
+    url = reverse("vacancies:alert-options", args=[reader.token])
+    assert url in preferences.content.decode()  # linked from the footer's preferences page
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(r'value="independent_chair"[^>]*checked', html)
+    assert not re.search(r'value="independent_scrutineer"[^>]*checked', html)
+    response = client.post(url, {"regions": ["north_west", "london"]}, follow=True)
+
+    assert "Saved" in response.content.decode()
+    alert_filter = AlertFilter.objects.get(subscriber=reader)
+    assert alert_filter.role_types == []
+    assert alert_filter.regions == ["london", "north_west"]
+
+
+def test_a_bad_or_altered_options_link_is_refused(client):
+    reader = _reader("reader@example.org")
+
+    assert client.get(reverse("vacancies:alert-options", args=["nonsense"])).status_code == 404
+    altered = reverse("vacancies:alert-options", args=[reader.token[:-2] + "xx"])
+    assert client.post(altered, {"regions": ["london"]}).status_code == 404
+    assert not AlertFilter.objects.exists()
 
 
 def test_the_alerts_honeypot_subscribes_nobody(client, django_capture_on_commit_callbacks):
@@ -120,6 +280,8 @@ def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
 
     readers = subscribe(services.alerts_list(), 3)
     subscribe(services.alerts_list(), 1, status=Subscriber.Status.UNSUBSCRIBED)
+    [elsewhere] = subscribe(services.alerts_list(), 1)  # wants Welsh posts only
+    services.set_alert_filter(subscriber=elsewhere, role_types=[], regions=["wales"])
     vacancy = VacancyFactory(pending=True, title="Independent Scrutineer, Northshire")
 
     services.approve_vacancy(vacancy=vacancy, by=staff_user)  # commits: the worker takes over
@@ -137,6 +299,6 @@ def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
     assert vacancy.get_absolute_url() in message.get_body(("plain",)).get_content()
     assert Delivery.objects.filter(send=send).count() == 3
 
-    assert services.announce_vacancies(vacancy_ids=[vacancy.pk]) is None  # at most once
+    assert services.announce_vacancies(vacancy_ids=[vacancy.pk]) == []  # at most once
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED

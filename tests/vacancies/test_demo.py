@@ -6,7 +6,7 @@ from django.utils import timezone
 from membership.models import Invoice
 from vacancies import billing
 from vacancies.demo import seed_demo
-from vacancies.models import Vacancy
+from vacancies.models import AlertFilter, Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_demo_data_covers_every_role_and_state_and_is_idempotent(staff_user):
 
     assert Vacancy.objects.count() == 12
     assert Invoice.objects.count() == 6  # the non-member adverts, invoiced once each
-    assert len(first) == 2
+    assert len(first) == 3
     today = timezone.localdate()
     for role in Vacancy.RoleType.values:
         adverts = Vacancy.objects.filter(role_type=role)
@@ -32,3 +32,7 @@ def test_demo_data_covers_every_role_and_state_and_is_idempotent(staff_user):
     assert not billing.is_member_user(non_member, today)
     emails = set(Vacancy.objects.values_list("posted_by__email", flat=True))
     assert all(e.endswith((".example.org", ".example.com")) for e in emails)
+    readers = AlertFilter.objects.select_related("subscriber")
+    assert readers.count() == 4  # once each, however often the command runs
+    assert any(r.role_types for r in readers) and any(r.regions for r in readers)
+    assert all(r.subscriber.email.endswith("@example.org") for r in readers)
