@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 from . import health
 
@@ -26,3 +28,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "429.html", status=429)
+
+
+@require_safe
+def media(request, path):
+    """Uploaded files (newsletter images, job packs) when no proxy serves MEDIA_ROOT."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k" * 20 + "-production-like-secret-" + "x" * 30,
     "DJANGO_ALLOWED_HOSTS": "tasp.example.org",
+    "SITE_URL": "https://tasp.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tasp",
 }
 
@@ -36,11 +37,11 @@ def test_check_deploy_is_clean_in_production():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL"])
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
 
-    result = manage("check", env_overrides=env)
+    result = manage("check", env_overrides=env, drop=(missing,))
 
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
