@@ -53,7 +53,10 @@ class MembershipYearAdmin(admin.ModelAdmin):
         ]
         return "; ".join(parts) or "no memberships"
 
-    @admin.action(description="Open renewals for the selected year (from last year's members)")
+    @admin.action(
+        permissions=["change"],
+        description="Open renewals for the selected year (from last year's members)",
+    )
     def open_renewals(self, request, queryset):
         for year in queryset:
             try:
@@ -165,7 +168,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
             obj.negotiated_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Approve applications: invoice and email")
+    @admin.action(permissions=["change"], description="Approve applications: invoice and email")
     def approve(self, request, queryset):
         for membership in queryset:
             try:
@@ -175,14 +178,16 @@ class MembershipAdmin(SimpleHistoryAdmin):
             else:
                 self.message_user(request, f"{membership}: invoice {invoice.number} sent.")
 
-    @admin.action(description="Send renewal reminder now")
+    @admin.action(permissions=["change"], description="Send renewal reminder now")
     def send_reminder(self, request, queryset):
         sent = 0
         for membership in queryset.renewal_due():
             sent += services.send_renewal_reminder(membership=membership)
         self.message_user(request, f"Reminders sent for {sent} renewals.")
 
-    @admin.action(description="Accept purchase order: make active before payment")
+    @admin.action(
+        permissions=["change"], description="Accept purchase order: make active before payment"
+    )
     def accept_po(self, request, queryset):
         for membership in queryset:
             try:
@@ -217,8 +222,8 @@ class InvoiceLineInline(admin.TabularInline):
 class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
-    fields = ["method", "amount", "reference", "received_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
+    fields = ["method", "amount", "reference", "received_on", "recorded_by", "note"]
+    readonly_fields = ["recorded_by", "note"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -240,6 +245,14 @@ class InvoiceAdmin(SimpleHistoryAdmin):
         "void_reason",
         "voided_at",
         "issued_on",
+        # Every invoice here has been issued (the admin cannot add one): what was billed, to
+        # whom, against which purchase order, is a record. Void it and issue another to change it.
+        "organisation",
+        "bill_to_name",
+        "bill_to_address",
+        "bill_to_contact",
+        "bill_to_email",
+        "po_number",
     ]
     inlines = [InvoiceLineInline, PaymentInline]
     actions = ["mark_paid_bacs", "void", "resend"]
@@ -267,13 +280,13 @@ class InvoiceAdmin(SimpleHistoryAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description="Mark paid (BACS received today)")
+    @admin.action(permissions=["change"], description="Mark paid (BACS received today)")
     def mark_paid_bacs(self, request, queryset):
         for invoice in queryset.unpaid():
             services.mark_paid(invoice=invoice, method=Payment.Method.BACS, user=request.user)
         self.message_user(request, "Marked paid.")
 
-    @admin.action(description="Void with a reason")
+    @admin.action(permissions=["change"], description="Void with a reason")
     def void(self, request, queryset):
         form = VoidForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -292,7 +305,7 @@ class InvoiceAdmin(SimpleHistoryAdmin):
             {"form": form, "invoices": queryset, "opts": self.model._meta},
         )
 
-    @admin.action(description="Email the invoice again")
+    @admin.action(permissions=["change"], description="Email the invoice again")
     def resend(self, request, queryset):
         for invoice in queryset:
             services.send_invoice(invoice=invoice)

@@ -36,10 +36,13 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
             return
         emails = set()
         count = 0
+        has_business_manager = False
         for form in self.forms:
             if not self._is_named(form):
                 continue
             count += 1
+            if form.cleaned_data["role"] == Representative.Role.BUSINESS_MANAGER:
+                has_business_manager = True
             email = form.cleaned_data["email"].strip().lower()
             if email in emails:
                 raise ValidationError(
@@ -51,6 +54,11 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
         if count > MAX_REPRESENTATIVES:
             raise ValidationError(
                 f"Please contact us about more than {MAX_REPRESENTATIVES} representatives."
+            )
+        if not has_business_manager:
+            raise ValidationError(
+                "Name at least one representative with the role “Business manager”: "
+                "they receive the invoices and next year's renewal invitation."
             )
 
     def representatives(self) -> list[RepresentativeData]:
@@ -134,6 +142,16 @@ class MembershipAdminForm(forms.ModelForm):
             "po_number",
             "invoice",
         ]
+
+    # A membership added by hand starts where the services can take it on (a renewal to send,
+    # or an application to approve); it becomes active only through payment or an accepted PO.
+    ADD_STATUSES = [Membership.Status.RENEWAL_DUE, Membership.Status.SUBMITTED]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and not self.instance.pk:
+            status.choices = [(s.value, s.label) for s in self.ADD_STATUSES]
 
     def clean(self):
         cleaned = super().clean()

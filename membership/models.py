@@ -211,6 +211,14 @@ class MembershipQuerySet(models.QuerySet):
     def renewal_due(self) -> Self:
         return self.filter(status=Membership.Status.RENEWAL_DUE)
 
+    def declinable(self) -> Self:
+        """Memberships the organisation can still say it will not take up: nothing paid yet."""
+        return self.filter(
+            models.Q(status__in=[Membership.Status.RENEWAL_DUE, Membership.Status.SUBMITTED])
+            | models.Q(status=Membership.Status.INVOICED, invoice__isnull=True)
+            | models.Q(status=Membership.Status.INVOICED, invoice__status=Invoice.Status.ISSUED)
+        )
+
     def managed_by(self, user) -> Self:
         return self.filter(organisation__in=Organisation.objects.managed_by(user))
 
@@ -285,6 +293,15 @@ class Membership(models.Model):
     def is_price_locked(self) -> bool:
         return self.price_locked_at is not None
 
+    @property
+    def is_declinable(self) -> bool:
+        """The row-level twin of ``MembershipQuerySet.declinable()``."""
+        if self.status in (self.Status.RENEWAL_DUE, self.Status.SUBMITTED):
+            return True
+        return self.status == self.Status.INVOICED and (
+            self.invoice is None or self.invoice.status == Invoice.Status.ISSUED
+        )
+
     def fee_schedule(self) -> FeeSchedule | None:
         return self.year.fee_schedule_for(self.organisation.kind)
 
@@ -329,7 +346,7 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(status=Invoice.Status.ISSUED)
 
     def of_user(self, user) -> Self:
-        return self.filter(memberships__organisation__in=Organisation.objects.of_user(user))
+        return self.filter(organisation__in=Organisation.objects.of_user(user))
 
 
 class Invoice(models.Model):
@@ -342,6 +359,17 @@ class Invoice(models.Model):
 
     number = models.CharField(max_length=30, unique=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.ISSUED, db_index=True)
+    # The customer, when it is one of our organisations: kept when a membership lets go of a
+    # voided invoice, so the organisation still sees (and can download) everything billed to it.
+    # Blank for other customers (e.g. a non-member's vacancy advert).
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        editable=False,
+    )
     bill_to_name = models.CharField(max_length=200)
     bill_to_address = models.TextField(blank=True)
     bill_to_contact = models.CharField(max_length=200, blank=True)
@@ -414,6 +442,7 @@ class Payment(models.Model):
     )
     reference = models.CharField(max_length=200, blank=True)
     received_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

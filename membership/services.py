@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from sequences import get_next_value
@@ -119,7 +118,9 @@ def issue_invoice(
 ) -> Invoice:
     """Create an invoice with the next gapless number for its year (TASP-2026-0001); the number
     comes from a database sequence row locked until commit, so two at once never share one."""
+    organisation = None
     if isinstance(bill_to, Organisation):
+        organisation = bill_to
         notes = notes or bill_to.invoice_notes
         bill_to = BillTo.from_organisation(bill_to)
     if not lines:
@@ -128,6 +129,7 @@ def issue_invoice(
     sequence = get_next_value(f"invoice-{issued_on.year}")
     invoice = Invoice.objects.create(
         number=f"{settings.INVOICE_NUMBER_PREFIX}-{issued_on.year}-{sequence:04d}",
+        organisation=organisation,
         bill_to_name=bill_to.name,
         bill_to_address=bill_to.address,
         bill_to_contact=bill_to.contact,
@@ -257,21 +259,32 @@ def record_payment(
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
     if invoice.status == Invoice.Status.ISSUED and invoice.amount_paid >= invoice.total:
-        invoice.status = Invoice.Status.PAID
-        invoice.paid_on = received_on
-        invoice.save(update_fields=["status", "paid_on"])
-        for membership in Membership.objects.select_for_update().filter(invoice=invoice):
-            if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
-                activate_membership(membership=membership)
-        signals.invoice_paid.send(sender=Invoice, invoice=invoice)
+        _settle(invoice=invoice, paid_on=received_on)
     return payment
 
 
-def mark_paid(*, invoice: Invoice, method: str, reference: str = "", user=None) -> Payment:
-    """Staff record the outstanding balance as received today."""
+def _settle(*, invoice: Invoice, paid_on: date) -> None:
+    """Mark a locked, issued invoice paid, activate its memberships and tell listeners."""
+    invoice.status = Invoice.Status.PAID
+    invoice.paid_on = paid_on
+    invoice.save(update_fields=["status", "paid_on"])
+    for membership in Membership.objects.select_for_update().filter(invoice=invoice):
+        if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
+            activate_membership(membership=membership)
+    signals.invoice_paid.send(sender=Invoice, invoice=invoice)
+
+
+@transaction.atomic
+def mark_paid(*, invoice: Invoice, method: str, reference: str = "", user=None) -> Payment | None:
+    """Staff record the outstanding balance as received today. An invoice for £0.00 (a fee
+    negotiated down to nothing) is settled without a payment: no money changed hands."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.ISSUED and invoice.total <= 0:
+        _settle(invoice=invoice, paid_on=timezone.localdate())
+        return None
     outstanding = invoice.total - invoice.amount_paid
     if invoice.status == Invoice.Status.ISSUED and outstanding <= 0:
-        outstanding = invoice.total or CENT
+        outstanding = invoice.total
     return record_payment(
         invoice=invoice, amount=outstanding, method=method, reference=reference, user=user
     )
@@ -400,6 +413,11 @@ def decline_renewal(*, membership: Membership, user=None) -> Membership:
     if membership.status == Membership.Status.ACTIVE:
         raise MembershipError("This membership is paid and active; contact TASP to cancel it.")
     invoice = membership.invoice
+    if invoice and invoice.status == Invoice.Status.ISSUED and invoice.payments.exists():
+        # Voiding would leave the money received with no invoice to account for it.
+        raise MembershipError(
+            f"Part of invoice {invoice.number} has been paid; please contact TASP to cancel."
+        )
     if invoice and invoice.status == Invoice.Status.ISSUED:
         void_invoice(invoice=invoice, reason="Organisation will not renew", user=user)
         membership.refresh_from_db()
@@ -645,15 +663,20 @@ def send_reminders(*, today: date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def lapse_unpaid(*, today: date | None = None) -> int:
-    """Memberships still unpaid a grace period after their year began become lapsed; their
-    representatives lose member benefits until the invoice is paid."""
+    """Invoiced memberships whose invoice is still unpaid a grace period after the later of the
+    year's start and the invoice's date become lapsed; their representatives lose member
+    benefits until the invoice is paid. Nothing else lapses: an application awaiting approval
+    is staff's to decide, and a renewal never submitted stays renewal due (it was never active,
+    so there are no benefits to withdraw), so the business manager can still renew late and
+    the renewal reminders carry on as the staff's rules say."""
     today = today or timezone.localdate()
     cutoff = today - timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
     unpaid = Membership.objects.select_for_update().filter(
-        Q(status=Membership.Status.INVOICED)
-        | Q(status=Membership.Status.RENEWAL_DUE)
-        | Q(status=Membership.Status.SUBMITTED),
+        status=Membership.Status.INVOICED,
+        invoice__status=Invoice.Status.ISSUED,
+        # max(year start, issued on) < cutoff: a join invoiced mid-year gets its full grace.
         year__starts_on__lt=cutoff,
+        invoice__issued_on__lt=cutoff,
     )
     return unpaid.update(status=Membership.Status.LAPSED)
 
@@ -661,11 +684,12 @@ def lapse_unpaid(*, today: date | None = None) -> int:
 def pipeline(year: MembershipYear) -> dict:
     """The renewal pipeline at a glance: counts and amounts by status for one year."""
     from django.db.models import Count, Sum
+    from django.db.models.functions import Coalesce
 
     rows = (
         Membership.objects.for_year(year)
         .values("status")
-        .annotate(count=Count("pk"), amount=Sum("schedule_fee"))
+        .annotate(count=Count("pk"), amount=Sum(Coalesce("negotiated_fee", "schedule_fee")))
     )
     by_status = {row["status"]: row for row in rows}
     return {
@@ -727,14 +751,47 @@ def fulfil_checkout_session(*, session) -> Invoice | None:
     if invoice is None:
         logger.warning("Checkout session %s names no invoice", session.get("id"))
         return None
-    record_payment(
-        invoice=invoice,
-        amount=(Decimal(session["amount_total"]) / 100).quantize(CENT),
-        method=Payment.Method.CARD,
-        reference=session["id"],
-    )
+    amount = (Decimal(session["amount_total"]) / 100).quantize(CENT)
+    try:
+        record_payment(
+            invoice=invoice, amount=amount, method=Payment.Method.CARD, reference=session["id"]
+        )
+    except MembershipError as error:
+        # Stripe has taken the money but the invoice can't take it (voided while the payer was
+        # at Checkout). Raising would only make Stripe retry for days; instead the money goes
+        # on the books against the invoice the payer paid, with its Stripe reference and a note,
+        # so the accounts reconcile with Stripe, and staff are told to refund it or apply it to
+        # the replacement invoice. The invoice stays void and no membership becomes active.
+        _hold_card_payment(invoice=invoice, amount=amount, session=session, problem=str(error))
     invoice.refresh_from_db()
     return invoice
+
+
+@transaction.atomic
+def _hold_card_payment(*, invoice: Invoice, amount: Decimal, session, problem: str) -> None:
+    """Record a card payment the invoice could not take, once, and email staff about it."""
+    if amount <= 0:
+        logger.warning("Checkout session %s paid nothing on %s", session["id"], invoice.number)
+        return
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    payment, created = Payment.objects.get_or_create(
+        invoice=invoice,
+        method=Payment.Method.CARD,
+        reference=session["id"],
+        defaults={
+            "amount": amount,
+            "received_on": timezone.localdate(),
+            "note": f"Not applied: {problem} Refund it or move it to the replacement invoice.",
+        },
+    )
+    if not created:
+        return
+    logger.error("Card payment %s held on %s: %s", session["id"], invoice.number, problem)
+    send_templated_email(
+        "membership/card_payment_held",
+        to=settings.STAFF_NOTIFICATION_EMAILS,
+        context={"invoice": invoice, "payment": payment, "problem": problem},
+    )
 
 
 FULFILLING_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}

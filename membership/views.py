@@ -61,7 +61,9 @@ def quote(request):
     form = QuoteForm(request.GET)
     kind = request.GET.get("kind") or Organisation.Kind.SINGLE_AREA
     year_id = request.GET.get("year", "")
-    year = MembershipYear.objects.filter(pk=year_id).first() if year_id.isdigit() else None
+    # isascii(): str.isdigit() is also true for "²" and other non-ASCII digits int() refuses.
+    is_number = year_id.isascii() and year_id.isdigit()
+    year = MembershipYear.objects.filter(pk=year_id).first() if is_number else None
     schedule = (year or MembershipYear.current()).fee_schedule_for(kind)
     if not form.is_valid():
         return JsonResponse({"error": form.errors["representatives"][0]}, status=400)
@@ -190,15 +192,39 @@ def renew(request):
     return render(request, "membership/renew.html", context)
 
 
+def _declinable_for(user, membership_id: str) -> Membership:
+    """The renewal (due, submitted or invoiced and unpaid) this business manager may decline:
+    the one the form names, else the earliest; anyone else's is a 404."""
+    memberships = (
+        Membership.objects.managed_by(user)
+        .declinable()
+        .select_related("organisation", "year")
+        .order_by("year__starts_on")
+    )
+    if membership_id:
+        if not (membership_id.isascii() and membership_id.isdigit()):
+            raise Http404("No renewal is waiting for you.")
+        memberships = memberships.filter(pk=membership_id)
+    membership = memberships.first()
+    if membership is None:
+        raise Http404("No renewal is waiting for you.")
+    return membership
+
+
 @login_required
 @require_POST
 def decline(request):
-    membership = _renewal_for(request.user)
+    membership = _declinable_for(request.user, request.POST.get("membership", ""))
+    back = "membership:renew" if membership.status == Membership.Status.RENEWAL_DUE else None
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm that you will not renew.")
-        return redirect("membership:renew")
-    services.decline_renewal(membership=membership, user=request.user)
-    messages.success(request, f"We have noted that you will not renew for {membership.year}.")
+        return redirect(back or "membership:account")
+    try:
+        services.decline_renewal(membership=membership, user=request.user)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"We have noted that you will not renew for {membership.year}.")
     return redirect("membership:account")
 
 
@@ -212,7 +238,10 @@ def account(request):
                 queryset=Membership.objects.select_related("year", "invoice").prefetch_related(
                     "representatives__person"
                 ),
-            )
+            ),
+            # Every invoice raised to the organisation, void ones too (a voided invoice is no
+            # longer linked from its membership).
+            Prefetch("invoices", queryset=Invoice.objects.order_by("-issued_on", "-number")),
         )
     )
     if not organisations:
@@ -220,21 +249,23 @@ def account(request):
     current = MembershipYear.current()
     years = {current.pk, current.next().pk}
     managed = set(Organisation.objects.managed_by(request.user).values_list("pk", flat=True))
+    stripe_enabled = services.stripe_enabled()
     for organisation in organisations:
         organisation.recent = [m for m in organisation.memberships.all() if m.year_id in years]
         organisation.is_managed = organisation.pk in managed
-        organisation.invoices = (
-            Invoice.objects.filter(memberships__organisation=organisation)
-            .distinct()
-            .order_by("-issued_on", "-number")
-        )
+        for invoice in organisation.invoices.all():
+            invoice.pay_url = (
+                reverse("membership:invoice-pay", args=[services.invoice_payment_token(invoice)])
+                if stripe_enabled and invoice.status == Invoice.Status.ISSUED
+                else ""
+            )
         organisation.renewal_due = any(
             m.status == Membership.Status.RENEWAL_DUE for m in organisation.memberships.all()
         )
     return render(
         request,
         "membership/account.html",
-        {"organisations": organisations, "stripe_enabled": services.stripe_enabled()},
+        {"organisations": organisations, "stripe_enabled": stripe_enabled},
     )
 
 

@@ -8,7 +8,7 @@ from django.apps import apps
 from membership import services
 from membership.models import Invoice, Membership
 from tasp.celery import app as celery_app
-from tests.membership.factories import MembershipFactory
+from tests.membership.factories import MembershipFactory, representatives
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +104,32 @@ def test_membership_pages_fit_a_320_pixel_screen(browser, live_server, user):
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, path
     context.close()
+
+
+def test_join_thanks_and_card_payment_pages_pass_axe(
+    page, axe, user, settings, monkeypatch, eager_mail
+):
+    settings.STRIPE_SECRET_KEY = "sk_test_browser"
+    membership = MembershipFactory(renewal_due=True, managed_by=user)
+    invoice = services.submit_renewal(
+        membership=membership,
+        representatives=representatives(5),
+        po_number="PO-AXE",
+        user=user,
+    )
+    paid_session = {
+        "id": "cs_test_browser",
+        "payment_status": "paid",
+        "client_reference_id": str(invoice.pk),
+        "amount_total": int(invoice.total * 100),
+    }
+    monkeypatch.setattr(services, "retrieve_checkout_session", lambda session_id: paid_session)
+
+    page.goto("/membership/join/thanks/")
+    axe(page)
+    page.goto(urlsplit(services.invoice_payment_link(invoice)).path)
+    page.get_by_role("button", name="Pay £1,500.00 by card").wait_for()
+    axe(page)
+    page.goto("/membership/pay/success/?session_id=cs_test_browser")
+    page.get_by_text(f"Your payment for invoice {invoice.number} has been received.").wait_for()
+    axe(page)

@@ -3,11 +3,17 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from membership import services
 from membership.models import FeeSchedule, Invoice, Membership, Payment
-from tests.membership.factories import MembershipFactory, representatives, year_of
+from tests.membership.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    representatives,
+    year_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +153,93 @@ def test_open_renewals_action(client, staff_user, business_manager, sent_mail):
     assert renewal.schedule_fee == Decimal("1600.00")
     assert len(outbox) == 1
     assert "Renewal due: 1" in client.get("/admin/membership/membershipyear/").content.decode()
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """Staff who may look at the membership admin but change nothing."""
+    user = django_user_model.objects.create_user(
+        email="viewer@example.org", password="a-strong-staff-pass", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="membership",
+            codename__in=["view_invoice", "view_membership", "view_membershipyear"],
+        )
+    )
+    return user
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [
+        ("invoice", "mark_paid_bacs"),
+        ("invoice", "void"),
+        ("invoice", "resend"),
+        ("membership", "approve"),
+        ("membership", "send_reminder"),
+        ("membership", "accept_po"),
+        ("membershipyear", "open_renewals"),
+    ],
+)
+def test_view_only_staff_are_not_offered_state_changing_actions(
+    client, viewer, invoiced, model, name
+):
+    client.force_login(viewer)
+
+    response = client.get(reverse(f"admin:membership_{model}_changelist"))
+
+    assert response.status_code == 200
+    action_form = response.context["action_form"]
+    offered = [value for value, _ in action_form.fields["action"].choices] if action_form else []
+    assert name not in offered
+
+
+def test_view_only_staff_cannot_mark_an_invoice_paid(client, viewer, invoiced):
+    client.force_login(viewer)
+
+    action(client, "invoice", "mark_paid_bacs", [invoiced.invoice_id])
+    action(client, "invoice", "void", [invoiced.invoice_id], apply="1", reason="Because")
+
+    assert Invoice.objects.get().status == Invoice.Status.ISSUED
+    assert not Payment.objects.exists()
+
+
+def test_an_issued_invoices_bill_to_and_po_are_read_only(client, staff_user, invoiced):
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:membership_invoice_change", args=[invoiced.invoice_id]))
+
+    assert response.status_code == 200
+    editable = set(response.context["adminform"].form.fields)
+    frozen = {"bill_to_name", "bill_to_address", "bill_to_contact", "bill_to_email", "po_number"}
+    assert not editable & frozen
+    assert "PO-1" in response.content.decode()
+
+
+def test_staff_cannot_add_an_active_membership_by_hand(client, staff_user):
+    organisation = OrganisationFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:membership_membership_add")
+    data = {
+        "organisation": organisation.pk,
+        "year": year_of().pk,
+        "status": "active",
+        "schedule_fee": "1500.00",
+        "negotiated_fee": "",
+        "negotiated_reason": "",
+        "po_number": "",
+        "invoice": "",
+        "representatives-TOTAL_FORMS": "0",
+        "representatives-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Membership.objects.exists()
+
+    data["status"] = "submitted"
+    assert client.post(url, data).status_code == 302
+    assert Membership.objects.get().status == Membership.Status.SUBMITTED

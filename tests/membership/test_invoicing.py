@@ -9,7 +9,7 @@ from django.db import connection
 from pypdf import PdfReader
 
 from membership import services
-from membership.models import Invoice, InvoiceLine, Membership
+from membership.models import Invoice, InvoiceLine, Membership, Payment
 from membership.pdf import render_invoice_pdf
 from membership.signals import invoice_paid
 from tests.membership.factories import MembershipFactory, OrganisationFactory, representatives
@@ -228,3 +228,26 @@ def test_invoices_keep_a_change_history():
         "issued",
         "void",
     ]
+
+
+def test_a_zero_invoice_is_settled_without_a_payment(business_manager, staff_user):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    services.set_negotiated_fee(
+        membership=membership, fee=Decimal("0.00"), reason="Founding member", user=staff_user
+    )
+    invoice = services.submit_renewal(
+        membership=membership,
+        representatives=representatives(5),
+        po_number="",
+        user=business_manager,
+    )
+    assert invoice.total == Decimal("0.00")
+
+    services.mark_paid(invoice=invoice, method="bacs", user=staff_user)
+    services.mark_paid(invoice=invoice, method="bacs", user=staff_user)
+
+    invoice.refresh_from_db()
+    membership.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and invoice.paid_on
+    assert not Payment.objects.exists()
+    assert membership.status == Membership.Status.ACTIVE

@@ -159,3 +159,71 @@ def test_unpaid_memberships_lapse_after_the_grace_period_and_revive_when_paid(
         assert renewal.status == Membership.Status.ACTIVE
         assert services.is_member(user=business_manager)
     assert Invoice.objects.get().status == Invoice.Status.PAID
+
+
+JOIN_DETAILS = {
+    "name": "Bexley Safeguarding Children Partnership",
+    "kind": "single_area",
+    "areas": "Bexley",
+    "billing_email": "finance@bexley.example.org",
+}
+
+
+def test_a_new_application_awaiting_approval_never_lapses(settings):
+    settings.MEMBERSHIP_GRACE_DAYS = 60
+    with time_machine.travel(date(2026, 5, 1)):
+        membership = services.apply_to_join(
+            organisation_details=JOIN_DETAILS, representatives=representatives(5)
+        )
+
+    with time_machine.travel(date(2026, 8, 1)):  # well past 1 April + 60 days
+        tasks.lapse_unpaid_task()
+
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.SUBMITTED
+
+
+def test_a_join_invoiced_mid_year_gets_its_full_grace_from_the_invoice_date(settings, staff_user):
+    settings.MEMBERSHIP_GRACE_DAYS = 60
+    with time_machine.travel(date(2026, 10, 1)):
+        membership = services.apply_to_join(
+            organisation_details=JOIN_DETAILS, representatives=representatives(5)
+        )
+        invoice = services.approve_application(membership=membership, user=staff_user)
+    assert invoice.issued_on == date(2026, 10, 1)
+
+    with time_machine.travel(date(2026, 11, 30)):  # issued + 60 days
+        tasks.lapse_unpaid_task()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.INVOICED
+
+    with time_machine.travel(date(2026, 12, 1)):  # issued + 61 days
+        tasks.lapse_unpaid_task()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.LAPSED
+
+
+def test_a_renewal_never_submitted_stays_renewable_after_the_grace_period(
+    business_manager, settings
+):
+    settings.MEMBERSHIP_GRACE_DAYS = 60
+    renewal = MembershipFactory(
+        year=year_of(date(2026, 4, 1)), renewal_due=True, managed_by=business_manager
+    )
+
+    with time_machine.travel(date(2026, 7, 1)):
+        tasks.lapse_unpaid_task()
+        renewal.refresh_from_db()
+        assert renewal.status == Membership.Status.RENEWAL_DUE
+
+        invoice = services.submit_renewal(
+            membership=renewal,
+            representatives=representatives(5),
+            po_number="LATE-1",
+            user=business_manager,
+        )
+        tasks.lapse_unpaid_task()  # a late renewal's invoice gets its own grace too
+
+    renewal.refresh_from_db()
+    assert renewal.status == Membership.Status.INVOICED
+    assert renewal.invoice == invoice

@@ -307,3 +307,16 @@ def test_staff_can_accept_a_purchase_order_in_place_of_payment(business_manager)
     assert membership.status == Membership.Status.ACTIVE
     assert MembershipYear.objects.filter(pk=membership.year_id).exists()
     assert membership.representatives.filter(role=Representative.Role.BUSINESS_MANAGER).exists()
+
+
+def test_the_pipeline_amounts_use_negotiated_fees(staff_user):
+    schedule_fee = MembershipFactory(renewal_due=True)
+    negotiated = MembershipFactory(renewal_due=True, year=schedule_fee.year)
+    services.set_negotiated_fee(
+        membership=negotiated, fee=Decimal("1000.00"), reason="Small area", user=staff_user
+    )
+
+    assert services.pipeline(schedule_fee.year)["Renewal due"] == {
+        "count": 2,
+        "amount": Decimal("2500.00"),
+    }

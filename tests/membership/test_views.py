@@ -1,10 +1,13 @@
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from membership import services
-from membership.models import Invoice, Membership, Organisation, Person
+from membership.models import Invoice, Membership, Organisation, Person, Representative
 from tests.membership.factories import MembershipFactory, representatives
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +124,7 @@ def test_renewing_through_the_form(client, business_manager, sent_mail):
     people = representatives(7)
     data = {
         **org_data(membership.organisation),
-        **formset_data(people),
+        **formset_data(people, initial=5),  # the page prefills this year's five
         "po_number": "PO-777",
         "confirm": "1",
     }
@@ -168,7 +171,7 @@ def test_update_fee_without_javascript_saves_nothing(client, business_manager):
     client.force_login(business_manager)
     data = {
         **org_data(membership.organisation),
-        **formset_data(representatives(12)),
+        **formset_data(representatives(12), initial=1),  # the page prefills the manager
         "po_number": "",
         "recalculate": "1",
     }
@@ -306,3 +309,172 @@ def test_joining_with_a_taken_name_is_a_form_error(client):
 @pytest.mark.parametrize("url", ["/membership/", "/membership/join/"])
 def test_public_pages_render(client, url):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["²", "١٢", "99999999999999999999999", "-1", " 1"])
+def test_an_odd_quote_year_falls_back_to_this_year_not_a_500(client, year):
+    response = client.get("/membership/quote/", {"representatives": 5, "year": year})
+
+    assert response.status_code == 200
+    assert response.json()["total"] == "1500.00"
+
+
+def _submitted_renewal(business_manager, **kwargs):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager, **kwargs)
+    invoice = services.submit_renewal(
+        membership=membership,
+        representatives=representatives(5),
+        po_number="PO-1",
+        user=business_manager,
+    )
+    membership.refresh_from_db()
+    return membership, invoice
+
+
+def test_declining_an_invoiced_renewal_from_the_account_page_voids_its_invoice(
+    client, business_manager, other_manager, sent_mail, settings
+):
+    settings.STAFF_NOTIFICATION_EMAILS = ["office@tasp.example.org"]
+    membership, invoice = _submitted_renewal(business_manager)
+
+    client.force_login(other_manager)
+    decline = {"confirm": "yes", "membership": str(membership.pk)}
+    assert client.post("/membership/renew/decline/", decline).status_code == 404
+    client.force_login(business_manager)
+    page = client.get("/membership/account/").content.decode()
+    assert "We will not renew</button>" in page
+    assert f'name="membership" value="{membership.pk}"' in page
+
+    with sent_mail() as outbox:
+        response = client.post("/membership/renew/decline/", decline)
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    invoice.refresh_from_db()
+    assert membership.status == Membership.Status.CANCELLED
+    assert (invoice.status, invoice.void_reason) == (
+        Invoice.Status.VOID,
+        "Organisation will not renew",
+    )
+    assert [m.to for m in outbox] == [["office@tasp.example.org"]]
+
+
+def test_a_part_paid_renewal_cannot_be_declined_from_the_web(client, business_manager):
+    membership, invoice = _submitted_renewal(business_manager)
+    services.record_payment(
+        invoice=invoice, amount=Decimal("100.00"), method="bacs", reference="PART"
+    )
+    client.force_login(business_manager)
+
+    response = client.post(
+        "/membership/renew/decline/",
+        {"confirm": "yes", "membership": str(membership.pk)},
+        follow=True,
+    )
+
+    assert "has been paid" in response.content.decode()
+    membership.refresh_from_db()
+    invoice.refresh_from_db()
+    assert membership.status == Membership.Status.INVOICED
+    assert invoice.status == Invoice.Status.ISSUED
+
+
+NO_MANAGER = [
+    services.RepresentativeData(name="Ann Police", email="ann@example.org", role="police"),
+    services.RepresentativeData(name="Hal Health", email="hal@example.org", role="health"),
+]
+
+
+def test_joining_needs_a_business_manager(client):
+    data = {
+        "name": "Bexley Safeguarding Children Partnership",
+        "kind": "single_area",
+        "billing_email": "finance@bexley.example.org",
+        **formset_data(NO_MANAGER),
+    }
+
+    response = client.post("/membership/join/", data)
+
+    assert response.status_code == 200
+    assert "at least one representative with the role" in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_renewing_needs_a_business_manager(client, business_manager):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    client.force_login(business_manager)
+    # The prefilled business manager's row is replaced by a police representative.
+    data = {
+        **org_data(membership.organisation),
+        **formset_data(NO_MANAGER, initial=1),
+        "confirm": "1",
+    }
+
+    response = client.post("/membership/renew/", data)
+
+    assert response.status_code == 200
+    assert "at least one representative with the role" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.RENEWAL_DUE
+    assert not Invoice.objects.exists()
+    assert membership.representatives.get().role == Representative.Role.BUSINESS_MANAGER
+
+
+def test_void_invoices_stay_on_the_account_page_and_can_be_downloaded(client, business_manager):
+    membership, voided = _submitted_renewal(business_manager)
+    services.void_invoice(invoice=voided, reason="Wrong purchase order")
+    reissued = services.submit_renewal(
+        membership=membership,
+        representatives=representatives(5),
+        po_number="PO-2",
+        user=business_manager,
+    )
+    client.force_login(business_manager)
+
+    html = client.get("/membership/account/").content.decode()
+    pdf = client.get(reverse("membership:invoice-pdf", args=[voided.number]))
+
+    assert voided.number in html and reissued.number in html
+    assert "<strong>Void</strong>: Wrong purchase order" in html
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_account_queries_do_not_grow_with_invoices(client, business_manager, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_account"  # the pay-by-card links are built too
+    membership, invoice = _submitted_renewal(business_manager)
+    client.force_login(business_manager)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/membership/account/").status_code == 200
+        return len(captured)
+
+    queries()  # the first request also warms per-process caches
+    one = queries()
+    for number in range(3):
+        services.void_invoice(invoice=invoice, reason=f"Reissue {number}")
+        invoice = services.submit_renewal(
+            membership=membership,
+            representatives=representatives(5),
+            po_number=f"PO-{number}",
+            user=business_manager,
+        )
+
+    assert Invoice.objects.count() == 4
+    assert queries() == one
+
+
+def test_the_account_page_offers_pay_by_card_for_unpaid_invoices_when_stripe_is_on(
+    client, business_manager, settings
+):
+    settings.STRIPE_SECRET_KEY = ""
+    _, invoice = _submitted_renewal(business_manager)
+    client.force_login(business_manager)
+    assert "Pay by card" not in client.get("/membership/account/").content.decode()
+
+    settings.STRIPE_SECRET_KEY = "sk_test_account"
+    html = client.get("/membership/account/").content.decode()
+
+    [link] = re.findall(r'<a href="([^"]+)">Pay by card', html)
+    assert link.startswith("/membership/pay/")
+    assert f"Pay invoice {invoice.number}" in client.get(link).content.decode()

@@ -216,3 +216,32 @@ def test_an_unknown_session_on_the_success_page_is_a_404(client, fake_stripe):
     response = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_nope"})
 
     assert response.status_code == 404
+
+
+def test_a_card_payment_on_a_void_invoice_is_kept_for_staff_and_stripe_gets_a_200(
+    client, stripe_settings, invoice, sent_mail
+):
+    stripe_settings.STAFF_NOTIFICATION_EMAILS = ["office@tasp.example.org"]
+    services.void_invoice(invoice=invoice, reason="Wrong purchase order")
+    completed = event(invoice, event_id="evt_1")
+    async_ok = event(invoice, event_id="evt_2", type="checkout.session.async_payment_succeeded")
+
+    with sent_mail() as outbox:
+        first = post(client, completed, signed(completed))
+        second = post(client, async_ok, signed(async_ok))  # same session, another event
+
+    assert first.status_code == second.status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.VOID
+    payment = Payment.objects.get()
+    assert (payment.invoice, payment.amount, payment.reference) == (
+        invoice,
+        invoice.total,
+        "cs_test_abc",
+    )
+    assert "Refund" in payment.note
+    assert Membership.objects.get().status == Membership.Status.RENEWAL_DUE
+    [message] = outbox
+    assert message.to == ["office@tasp.example.org"]
+    assert invoice.number in message.subject and "£1,500.00" in message.subject
+    assert "cs_test_abc" in message.body and "Wrong purchase order" in message.body
