@@ -3,8 +3,21 @@ from django import forms
 from .models import Newsletter
 
 
+def validate_one_line(value: str) -> None:
+    # A name goes into the To: header of every email: a line break there would add headers.
+    if len(value.splitlines()) > 1:
+        raise forms.ValidationError("Give your name on one line.")
+
+
+class NameField(forms.CharField):
+    default_validators = [validate_one_line]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=150, required=False, label="Your name", **kwargs)
+
+
 class SubscribeForm(forms.Form):
-    name = forms.CharField(max_length=150, required=False, label="Your name")
+    name = NameField()
     email = forms.EmailField(max_length=254, label="Email address")
     organisation = forms.CharField(max_length=200, required=False)
     newsletters = forms.ModelMultipleChoiceField(
@@ -31,13 +44,18 @@ class SubscribeForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    name = forms.CharField(max_length=150, required=False, label="Your name")
+    name = NameField()
     newsletters = forms.ModelMultipleChoiceField(
-        queryset=Newsletter.objects.all(),
+        queryset=Newsletter.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label="Lists",
     )
+
+    def __init__(self, *args, subscriber, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The public lists and the lists they are on: never someone else's private list.
+        self.fields["newsletters"].queryset = Newsletter.objects.offered_to(subscriber)
 
 
 class TestSendForm(forms.Form):

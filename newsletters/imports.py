@@ -1,4 +1,10 @@
-"""Subscriber import from CSV: our own export's columns or a Mailchimp audience export."""
+"""Subscriber import from CSV: our own export's columns or a Mailchimp audience export.
+
+Every row is checked before anything is written: a value the model cannot hold, or a contact
+who left the previous list (Mailchimp's unsubscribed and cleaned exports, or a status column
+saying so), is rejected with its reason. An import never brings back anyone who left: not an
+unsubscribed, bounced or complained subscriber, nor a subscription someone ended.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,37 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import validate_email, validate_ipv46_address
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 
 from .models import Newsletter, Subscriber, Subscription
 
 EMAIL_COLUMNS = ("Email Address", "Email", "email")
+NAME_COLUMNS = ("Name", "name")
+ORGANISATION_COLUMNS = ("Organisation", "Organization", "Company")
+TIME_COLUMNS = ("CONFIRM_TIME", "OPTIN_TIME")
+IP_COLUMNS = ("CONFIRM_IP", "OPTIN_IP")
+# Mailchimp's unsubscribed and cleaned exports: set when the contact left or bounced.
+LEFT_COLUMNS = {"UNSUB_TIME": "unsubscribed", "CLEAN_TIME": "cleaned (bounced)"}
+# A status column (ours, or a contacts export's) naming anything but a live subscription.
+STATUS_COLUMNS = ("Status", "status", "Email Marketing Status", "Email Marketing", "MEMBER_STATUS")
+NOT_SUBSCRIBED = {
+    "unsubscribed",
+    "cleaned",
+    "bounced",
+    "complained",
+    "non-subscribed",
+    "nonsubscribed",
+    "pending",
+}
 MAX_ROWS = 50_000
+
+
+class RowRejected(Exception):
+    """A row that cannot be imported; the message is the reason shown in the report."""
 
 
 @dataclass
@@ -40,6 +68,55 @@ def _when(value: str):
     return parsed
 
 
+def _check_length(value: str, field: str, label: str) -> None:
+    limit = Subscriber._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise RowRejected(f"{label} is longer than {limit} characters.")
+
+
+def _row_values(row: dict) -> dict:
+    """The row's values, checked against what the model holds; raises RowRejected."""
+    for column, meaning in LEFT_COLUMNS.items():
+        if _first(row, column):
+            raise RowRejected(f"Left the previous list: {meaning} ({column} is set). Left off.")
+    status = _first(row, *STATUS_COLUMNS).lower()
+    if status in NOT_SUBSCRIBED:
+        raise RowRejected(f"Status is “{status}” in the file: only subscribed contacts are added.")
+    name = _first(row, *NAME_COLUMNS) or " ".join(
+        p for p in (_first(row, "First Name"), _first(row, "Last Name")) if p
+    )
+    _check_length(name, "name", "Name")
+    if len(name.splitlines()) > 1:
+        raise RowRejected("Name is not on one line.")
+    organisation = _first(row, *ORGANISATION_COLUMNS)
+    _check_length(organisation, "organisation", "Organisation")
+    raw_time = _first(row, *TIME_COLUMNS)
+    try:
+        consented = _when(raw_time)
+    except ValueError:
+        consented = None
+    if raw_time and consented is None:
+        raise RowRejected(f"“{raw_time[:40]}” is not a date and time (CONFIRM_TIME/OPTIN_TIME).")
+    ip = _first(row, *IP_COLUMNS)
+    if ip:
+        try:
+            validate_ipv46_address(ip)
+        except ValidationError:
+            raise RowRejected(f"“{ip[:40]}” is not an IP address (CONFIRM_IP/OPTIN_IP).") from None
+    return {"name": name, "organisation": organisation, "consented": consented, "ip": ip or None}
+
+
+def _rows(reader: csv.DictReader):
+    """(row, None) per row, or (None, reason) for a row the CSV reader cannot read."""
+    while True:
+        try:
+            yield next(reader), None
+        except StopIteration:
+            return
+        except csv.Error as error:  # a field past the size limit, a NUL byte…
+            yield None, f"The row cannot be read as CSV ({error})."
+
+
 def import_subscribers(
     *, data: bytes, newsletter: Newsletter, basis: str, dry_run: bool
 ) -> ImportReport:
@@ -53,16 +130,27 @@ def import_subscribers(
         )
         return report
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not any(c in reader.fieldnames for c in EMAIL_COLUMNS):
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        report.rejected.append((1, "", f"The header row cannot be read as CSV ({error})."))
+        return report
+    if not fieldnames or not any(c in fieldnames for c in EMAIL_COLUMNS):
         report.rejected.append((1, "", "No “Email Address” column."))
         return report
     with transaction.atomic():
         seen = set()
-        for line, row in enumerate(reader, start=2):
+        for line, (row, unreadable) in enumerate(_rows(reader), start=2):
             if line > MAX_ROWS + 1:
                 report.rejected.append((line, "", f"Only {MAX_ROWS} rows can be imported at once."))
                 break
+            if unreadable:
+                report.rejected.append((line, "", unreadable))
+                continue
             email = _first(row, *EMAIL_COLUMNS).lower()
+            if len(email) > Subscriber._meta.get_field("email").max_length:
+                report.rejected.append((line, email[:60], "Email address is too long."))
+                continue
             try:
                 validate_email(email)
             except ValidationError:
@@ -72,34 +160,50 @@ def import_subscribers(
                 report.rejected.append((line, email, "Repeated in this file."))
                 continue
             seen.add(email)
-            name = _first(row, "Name", "name") or " ".join(
-                p for p in (_first(row, "First Name"), _first(row, "Last Name")) if p
-            )
-            organisation = _first(row, "Organisation", "Organization", "Company")
+            try:
+                values = _row_values(row)
+            except RowRejected as reason:
+                report.rejected.append((line, email, str(reason)))
+                continue
             existing = Subscriber.objects.filter(email__iexact=email).first()
             if existing and existing.is_suppressed:
                 report.rejected.append(
                     (line, email, f"Previously {existing.get_status_display().lower()}: left off.")
                 )
                 continue
+            left = (
+                Subscription.objects.filter(
+                    subscriber=existing, newsletter=newsletter, unsubscribed_at__isnull=False
+                ).first()
+                if existing
+                else None
+            )
+            if left:
+                report.rejected.append(
+                    (
+                        line,
+                        email,
+                        f"Left {newsletter} on {date_format(left.unsubscribed_at, 'j F Y')}: "
+                        "left off.",
+                    )
+                )
+                continue
             subscriber = existing or Subscriber(email=email, status=Subscriber.Status.ACTIVE)
-            subscriber.name = name or subscriber.name
-            subscriber.organisation = organisation or subscriber.organisation
+            subscriber.name = values["name"] or subscriber.name
+            subscriber.organisation = values["organisation"] or subscriber.organisation
             if not existing:
                 subscriber.lawful_basis = basis
                 subscriber.source = Subscriber.Source.IMPORT
-                consented = _when(_first(row, "CONFIRM_TIME", "OPTIN_TIME"))
+                consented = values["consented"]
                 if basis == Subscriber.Basis.CONSENT:
                     subscriber.consent_at = consented or timezone.now()
-                    subscriber.consent_ip = _first(row, "CONFIRM_IP", "OPTIN_IP") or None
+                    subscriber.consent_ip = values["ip"]
                     subscriber.consent_wording = "Imported: consent given to the previous list."
                 else:
                     subscriber.collected_at = consented or timezone.now()
                     subscriber.collected_where = "Imported list"
             subscriber.save()
-            Subscription.objects.update_or_create(
-                subscriber=subscriber, newsletter=newsletter, defaults={"unsubscribed_at": None}
-            )
+            Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
             (report.updated if existing else report.added).append(email)
         if dry_run:
             transaction.set_rollback(True)

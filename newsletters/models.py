@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -61,6 +61,14 @@ def html_to_text(html: str) -> str:
 RESERVED_SLUGS = {"feed", "subscribe", "confirm", "unsubscribe", "preferences"}
 
 
+class NewsletterQuerySet(models.QuerySet):
+    def offered_to(self, subscriber: Subscriber) -> Self:
+        """What a subscriber may choose on their preferences page: the public lists, and any
+        list they are on now (a private list they were put on stays theirs to leave)."""
+        current = Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True)
+        return self.filter(Q(is_public=True) | Q(pk__in=current.values("newsletter")))
+
+
 class Newsletter(models.Model):
     """A mailing list: 'TASP Newsletter', 'Vacancy alerts'."""
 
@@ -86,6 +94,8 @@ class Newsletter(models.Model):
         help_text="URL name of a page where subscribers choose this list's own options; it is "
         "given the subscriber's token and linked from their preferences page.",
     )
+
+    objects = NewsletterQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -215,6 +225,9 @@ class IssueImage(models.Model):
         return f"{settings.SITE_URL}{self.image.url}"
 
 
+UNSUBSCRIBE_SALT = "newsletters.unsubscribe"
+
+
 class SubscriberQuerySet(models.QuerySet):
     def active(self) -> Self:
         return self.filter(status=Subscriber.Status.ACTIVE)
@@ -237,6 +250,7 @@ class Subscriber(models.Model):
         IMPORT = "import", "Import"
         MEMBERSHIP = "membership", "Membership"
         ADMIN = "admin", "Added by staff"
+        PREFERENCES = "preferences", "Preferences page"
 
     email = models.EmailField(max_length=254)
     name = models.CharField(max_length=150, blank=True)
@@ -287,6 +301,23 @@ class Subscriber(models.Model):
         except signing.BadSignature:
             return None
         return cls.objects.filter(pk=pk).first()
+
+    def unsubscribe_token(self, newsletter_id: int) -> str:
+        """Signed per subscriber and list: an email's unsubscribe link leaves that list only."""
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(f"{self.pk}.{newsletter_id}")
+
+    @classmethod
+    def from_unsubscribe_token(cls, token: str) -> tuple[Subscriber | None, Newsletter | None]:
+        """The subscriber and the list an unsubscribe link names. Links from before lists were
+        named carry the subscriber's token alone, which means every list (list is None)."""
+        try:
+            value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+        except signing.BadSignature:
+            return cls.from_token(token), None
+        pk, _, newsletter_id = value.partition(".")
+        subscriber = cls.objects.filter(pk=pk).first()
+        # A list since deleted: its mail has stopped anyway, so the link leaves everything.
+        return subscriber, Newsletter.objects.filter(pk=newsletter_id).first()
 
     def confirmation_token(self) -> str:
         return signing.TimestampSigner(salt="newsletters.confirm").sign_object(
@@ -388,7 +419,9 @@ class Send(models.Model):
         )
         total = sum(counts.values())
         sent = counts.get(Delivery.Status.SENT, 0)
-        failed = counts.get(Delivery.Status.FAILED, 0) + counts.get(Delivery.Status.SKIPPED, 0)
+        failed = counts.get(Delivery.Status.FAILED, 0)
+        # People who left after the send started: nothing went wrong, so not failures.
+        skipped = counts.get(Delivery.Status.SKIPPED, 0)
         remaining = counts.get(Delivery.Status.QUEUED, 0)
         elapsed = (
             ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
@@ -402,12 +435,23 @@ class Send(models.Model):
             "total": total,
             "sent": sent,
             "failed": failed,
+            "skipped": skipped,
             "remaining": remaining,
             "percent": round(100 * (total - remaining) / total, 1) if total else 100.0,
             "rate": round(rate, 1),
             "eta_seconds": round(remaining / rate) if rate and remaining else None,
             "paused_reason": self.paused_reason,
         }
+
+
+class BatchQuerySet(models.QuerySet):
+    def stale(self, timeout: timedelta) -> Self:
+        """Unfinished batches of running sends with no word (queued or started) past the timeout."""
+        return (
+            self.filter(done=False, send__status=Send.Status.SENDING)
+            .annotate(last_word=Greatest("queued_at", Coalesce("started_at", "queued_at")))
+            .filter(last_word__lt=timezone.now() - timeout)
+        )
 
 
 class Batch(models.Model):
@@ -418,7 +462,14 @@ class Batch(models.Model):
     last_id = models.BigIntegerField()
     done = models.BooleanField(default=False)
     queued_at = models.DateTimeField(default=timezone.now)
+    # Stamped (and committed) when a worker takes the batch: a batch is stale when neither its
+    # queueing nor its latest start is recent, so the sweeper leaves a running batch alone.
+    started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Runs in a row that could not reach the mail server; past a limit the send pauses.
+    connection_failures = models.PositiveIntegerField(default=0)
+
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["first_id"]
@@ -428,7 +479,8 @@ class Batch(models.Model):
         return f"{self.send_id}:{self.first_id}-{self.last_id}"
 
     def is_stale(self, timeout: timedelta) -> bool:
-        return not self.done and self.queued_at < timezone.now() - timeout
+        last_word = max(self.queued_at, self.started_at or self.queued_at)
+        return not self.done and last_word < timezone.now() - timeout
 
 
 class DeliveryQuerySet(models.QuerySet):

@@ -70,8 +70,10 @@ class RenderedIssue:
             text=render_to_string("emails/newsletters/issue.txt", context),
         )
 
-    def personalise(self, *, name: str, token: str) -> tuple[str, str]:
-        unsubscribe, preferences = personal_urls(token)
+    def personalise(
+        self, *, name: str, token: str, unsubscribe_token: str | None = None
+    ) -> tuple[str, str]:
+        unsubscribe, preferences = personal_urls(token, unsubscribe_token)
         html = (
             self.html.replace(NAME, escape(name or "subscriber"))
             .replace(UNSUBSCRIBE_URL, unsubscribe)
@@ -85,19 +87,33 @@ class RenderedIssue:
         return html, text
 
 
-def personal_urls(token: str) -> tuple[str, str]:
+def personal_urls(token: str, unsubscribe_token: str | None = None) -> tuple[str, str]:
+    """The unsubscribe link (for the list the email came from, when its token names one) and
+    the preferences link (the subscriber's own token)."""
     return (
-        f"{settings.SITE_URL}{reverse('newsletters:unsubscribe', args=[token])}",
+        f"{settings.SITE_URL}{reverse('newsletters:unsubscribe', args=[unsubscribe_token or token])}",
         f"{settings.SITE_URL}{reverse('newsletters:preferences', args=[token])}",
     )
+
+
+def one_line(text: str) -> str:
+    """No line breaks in a header value: a name with CR/LF in it cannot add headers."""
+    return " ".join(text.splitlines()).strip() if text else text
 
 
 def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def list_headers(*, newsletter, token: str, send_header: str, message_id: str) -> dict[str, str]:
-    unsubscribe, _ = personal_urls(token)
+def list_headers(
+    *,
+    newsletter,
+    token: str,
+    send_header: str,
+    message_id: str,
+    unsubscribe_token: str | None = None,
+) -> dict[str, str]:
+    unsubscribe, _ = personal_urls(token, unsubscribe_token)
     return {
         "Message-ID": message_id,
         "List-Unsubscribe": f"<{unsubscribe}>",
@@ -148,12 +164,23 @@ class MimeTemplate:
         which lets mail systems drop the duplicate."""
         return f"<{self.send_header}.{delivery_id}@{self.domain}>"
 
-    def build(self, *, email: str, name: str, token: str, message_id: str) -> bytes:
-        html, text = self.rendered.personalise(name=name, token=token)
-        unsubscribe, _ = personal_urls(token)
+    def build(
+        self,
+        *,
+        email: str,
+        name: str,
+        token: str,
+        message_id: str,
+        unsubscribe_token: str | None = None,
+    ) -> bytes:
+        name = one_line(name)
+        html, text = self.rendered.personalise(
+            name=name, token=token, unsubscribe_token=unsubscribe_token
+        )
+        unsubscribe, _ = personal_urls(token, unsubscribe_token)
         personal = CRLF.join(
             [
-                f"To: {formataddr((name, email))}".encode(),
+                f"To: {formataddr((name, one_line(email)))}".encode(),
                 f"Date: {formatdate(localtime=False)}".encode(),
                 f"Message-ID: {message_id}".encode(),
                 f"List-Unsubscribe: <{unsubscribe}>".encode(),
@@ -178,10 +205,19 @@ class MimeTemplate:
         return raw
 
     def build_email(
-        self, *, email: str, name: str, token: str, message_id: str
+        self,
+        *,
+        email: str,
+        name: str,
+        token: str,
+        message_id: str,
+        unsubscribe_token: str | None = None,
     ) -> EmailMultiAlternatives:
         """The same message as a Django email, for backends that need one (ESPs, tests)."""
-        html, text = self.rendered.personalise(name=name, token=token)
+        name = one_line(name)
+        html, text = self.rendered.personalise(
+            name=name, token=token, unsubscribe_token=unsubscribe_token
+        )
         message = NewsletterEmail(
             subject=self.subject,
             body=text,
@@ -193,6 +229,7 @@ class MimeTemplate:
                 token=token,
                 send_header=self.send_header,
                 message_id=message_id,
+                unsubscribe_token=unsubscribe_token,
             ),
         )
         message.attach_alternative(html, "text/html")

@@ -126,12 +126,47 @@ def unsubscribe(*, subscriber: Subscriber, newsletter: Newsletter | None = None)
         )
 
 
+class PreferencesRefused(Exception):
+    """A change someone may not make from their preferences page; the message tells them why."""
+
+
 @transaction.atomic
-def update_preferences(*, subscriber: Subscriber, name: str, newsletters: list[Newsletter]) -> None:
+def update_preferences(
+    *, subscriber: Subscriber, name: str, newsletters: list[Newsletter], ip: str | None = None
+) -> bool:
+    """Save the lists they ticked and their name; no list ticked leaves everything.
+
+    Someone who had unsubscribed and ticks lists again, from the page their own signed link
+    opened, is subscribed again with fresh consent evidence; True when that happened. An address
+    that bounced or complained is never mailed again, whatever is ticked.
+    """
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    chosen = {n.pk for n in newsletters}
+    if chosen - set(Newsletter.objects.offered_to(subscriber).values_list("pk", flat=True)):
+        raise PreferencesRefused("Choose from the lists on this page.")
+    if chosen and subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
+        raise PreferencesRefused(
+            f"We cannot send email to {subscriber.email}: "
+            + (
+                "messages to it bounced"
+                if subscriber.status == Subscriber.Status.BOUNCED
+                else "one of our emails to it was reported as spam"
+            )
+            + f", so we have stopped for good. To get our emails again, write to "
+            f"{settings.CHARITY['email']}."
+        )
     now = timezone.now()
     subscriber.name = name
-    subscriber.save(update_fields=["name"])
-    chosen = {n.pk for n in newsletters}
+    returning = bool(chosen) and subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    if returning:
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.lawful_basis = Subscriber.Basis.CONSENT
+        subscriber.source = Subscriber.Source.PREFERENCES
+        subscriber.consent_at = now
+        subscriber.consent_ip = ip
+        subscriber.consent_wording = CONSENT_WORDING
+        subscriber.unsubscribed_at = None
+    subscriber.save()
     for newsletter in Newsletter.objects.all():
         if newsletter.pk in chosen:
             Subscription.objects.update_or_create(
@@ -141,6 +176,9 @@ def update_preferences(*, subscriber: Subscriber, name: str, newsletters: list[N
             Subscription.objects.filter(
                 subscriber=subscriber, newsletter=newsletter, unsubscribed_at__isnull=True
             ).update(unsubscribed_at=now)
+    if not chosen:
+        unsubscribe(subscriber=subscriber)
+    return returning
 
 
 def suppress(*, email: str, status: str) -> None:
@@ -325,12 +363,17 @@ def send_batch(*, batch_id: int) -> None:
 
     At-least-once: the rows are claimed with a lock for the batch's transaction and marked sent
     at its end, so a worker killed mid-batch repeats at most that batch's messages in flight.
+    A failure that is not about one recipient (the server refuses our sender or message, or
+    cannot be reached) stops the batch with its rows still queued and charges no one for it.
     """
     batch = Batch.objects.select_related("send__newsletter").get(pk=batch_id)
     send = batch.send
     if batch.done or send.status != Send.Status.SENDING:
         return
     now = timezone.now()
+    # Committed before the work starts: the sweeper judges staleness from the latest start, so
+    # it leaves a batch that is running alone.
+    Batch.objects.filter(pk=batch.pk).update(started_at=now)
     retry_base = _setting("NEWSLETTER_RETRY_BASE_SECONDS", 60)
     max_attempts = _setting("NEWSLETTER_MAX_ATTEMPTS", 5)
     template = MimeTemplate(
@@ -343,6 +386,7 @@ def send_batch(*, batch_id: int) -> None:
         newsletter=send.newsletter,
         unsubscribed_at__isnull=True,
     )
+    stopped: DeliveryError | None = None
     with transaction.atomic():
         claimed = list(
             Delivery.objects.queued()
@@ -354,24 +398,37 @@ def send_batch(*, batch_id: int) -> None:
             .order_by("pk")
         )
         done, sent_ids = [], []
-        with open_transport() as transport:
-            for delivery in claimed:
-                subscriber = delivery.subscriber
-                # Checked again now: someone who left after the send began gets nothing.
-                if subscriber.status != Subscriber.Status.ACTIVE or not delivery.still_subscribed:
-                    delivery.status = Delivery.Status.SKIPPED
-                    done.append(delivery)
-                    continue
-                throttle()
-                try:
-                    deliver(transport, template, delivery)
-                except DeliveryError as error:
-                    record_failure(
-                        delivery, error, now=now, retry_base=retry_base, max_attempts=max_attempts
-                    )
-                    done.append(delivery)
-                else:
-                    sent_ids.append(delivery.pk)
+        try:
+            with open_transport() as transport:
+                for delivery in claimed:
+                    subscriber = delivery.subscriber
+                    # Checked again now: someone who left after the send began gets nothing.
+                    if (
+                        subscriber.status != Subscriber.Status.ACTIVE
+                        or not delivery.still_subscribed
+                    ):
+                        delivery.status = Delivery.Status.SKIPPED
+                        done.append(delivery)
+                        continue
+                    throttle()
+                    try:
+                        deliver(transport, template, delivery)
+                    except DeliveryError as error:
+                        if error.stops_batch:
+                            stopped = error  # this row and the rest stay queued, untouched
+                            break
+                        record_failure(
+                            delivery,
+                            error,
+                            now=now,
+                            retry_base=retry_base,
+                            max_attempts=max_attempts,
+                        )
+                        done.append(delivery)
+                    else:
+                        sent_ids.append(delivery.pk)
+        except DeliveryError as error:  # the backend's connection could not be opened
+            stopped = error
         if sent_ids:  # one UPDATE for every message sent; Message-IDs follow from the row ids
             Delivery.objects.filter(pk__in=sent_ids).update(
                 status=Delivery.Status.SENT,
@@ -385,7 +442,10 @@ def send_batch(*, batch_id: int) -> None:
             )
         if done:  # failures and skips: few, so a bulk update is cheap
             Delivery.objects.bulk_update(done, ["status", "attempts", "last_error", "retry_after"])
-    after_batch(batch=batch, send=send)
+    if stopped is not None:
+        batch_stopped(batch=batch, send=send, error=stopped, sent_any=bool(sent_ids))
+        return
+    after_batch(batch=batch, send=send, claimed_any=bool(claimed))
 
 
 def deliver(transport, template: MimeTemplate, delivery: Delivery) -> None:
@@ -394,6 +454,7 @@ def deliver(transport, template: MimeTemplate, delivery: Delivery) -> None:
         "email": delivery.email,
         "name": subscriber.name,
         "token": subscriber.token,
+        "unsubscribe_token": subscriber.unsubscribe_token(template.newsletter.pk),
         "message_id": template.message_id_for(delivery.pk),
     }
     if transport.raw:
@@ -417,6 +478,42 @@ def record_failure(
         delivery.retry_after = now + timedelta(seconds=retry_base * 2 ** (delivery.attempts - 1))
 
 
+def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: bool) -> None:
+    """A batch that stopped for the server's sake, not a recipient's: its rows wait, queued.
+
+    A permanent refusal of our sender or message pauses the send at once (retrying cannot help;
+    staff must fix the mail settings). An unreachable server re-queues the batch with backoff and
+    pauses the send after NEWSLETTER_MAX_CONNECTION_FAILURES runs in a row without getting
+    through; resuming sends what is left.
+    """
+    said = str(error)[:90]
+    if error.permanent:
+        pause_send_and_tell_staff(
+            send,
+            reason=f"The mail server refused our messages ({said}). No recipient was marked "
+            "failed: check the sending address and mail server settings, then resume.",
+        )
+        return
+    # Runs in a row that got nothing through; one that sent something starts the count again.
+    failures = 1 if sent_any else batch.connection_failures + 1
+    limit = _setting("NEWSLETTER_MAX_CONNECTION_FAILURES", 5)
+    if failures >= limit:
+        Batch.objects.filter(pk=batch.pk).update(connection_failures=failures)
+        pause_send_and_tell_staff(
+            send,
+            reason=f"The mail server was unreachable or not taking mail {failures} times in a "
+            f"row ({said}). No recipient was marked failed: resume once it is back.",
+        )
+        return
+    from .tasks import send_batch_task
+
+    delay = _setting("NEWSLETTER_RETRY_BASE_SECONDS", 60) * 2 ** (failures - 1)
+    Batch.objects.filter(pk=batch.pk).update(
+        connection_failures=failures, queued_at=timezone.now() + timedelta(seconds=delay)
+    )
+    send_batch_task.apply_async((batch.pk,), countdown=delay)
+
+
 def throttle() -> None:
     """Hold to NEWSLETTER_MAX_RATE messages per second across all workers (ESP quotas)."""
     limit = _setting("NEWSLETTER_MAX_RATE", 0)
@@ -431,8 +528,10 @@ def throttle() -> None:
         time.sleep(max(0.0, second + 1 - time.time()))
 
 
-def after_batch(*, batch: Batch, send: Send) -> None:
+def after_batch(*, batch: Batch, send: Send, claimed_any: bool = True) -> None:
     """Close the batch when none of its rows are left, retry later when some wait, pause on errors."""
+    if batch.connection_failures and claimed_any:  # the server answered this time
+        Batch.objects.filter(pk=batch.pk).update(connection_failures=0)
     waiting = (
         Delivery.objects.queued()
         .filter(send=send, pk__range=(batch.first_id, batch.last_id))
@@ -452,30 +551,47 @@ def after_batch(*, batch: Batch, send: Send) -> None:
         finish_send_if_done(send_id=send.pk)
         return
     check_error_threshold(send)
+    delay = max(0.0, (waiting - timezone.now()).total_seconds()) if waiting else 0.0
+    if not claimed_any and not delay:
+        # Rows due now that this run could not claim are another worker's: going again at
+        # once would only spin. That worker re-queues what it leaves; the sweeper covers a death.
+        return
     from .tasks import send_batch_task
 
-    delay = max(0.0, (waiting - timezone.now()).total_seconds()) if waiting else 0.0
     Batch.objects.filter(pk=batch.pk).update(queued_at=timezone.now() + timedelta(seconds=delay))
     send_batch_task.apply_async((batch.pk,), countdown=delay)
 
 
 def check_error_threshold(send: Send) -> bool:
-    """Pause a send whose failures pass the threshold, and tell staff; True when paused."""
+    """Pause a send whose failures pass the threshold, and tell staff; True when paused.
+    Skipped deliveries (people who left after the start) are not failures."""
     threshold = _setting("NEWSLETTER_ERROR_THRESHOLD", 0.2)
     minimum = _setting("NEWSLETTER_ERROR_MINIMUM", 50)
     progress = send.progress()
     attempted = progress["sent"] + progress["failed"]
     if progress["failed"] < minimum or progress["failed"] / max(attempted, 1) < threshold:
         return False
-    reason = f"Paused after {progress['failed']} failed deliveries out of {attempted}."
-    if Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
+    pause_send_and_tell_staff(
+        send,
+        reason=f"Paused after {progress['failed']} failed deliveries out of {attempted}.",
+        progress=progress,
+    )
+    return True
+
+
+def pause_send_and_tell_staff(send: Send, *, reason: str, progress: dict | None = None) -> bool:
+    """Pause a running send on its own account and email staff once; False if not running."""
+    reason = reason[:250]
+    if not Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
         status=Send.Status.PAUSED, paused_reason=reason
     ):
-        send_templated_email(
-            "newsletters/send_paused",
-            to=settings.STAFF_NOTIFICATION_EMAILS,
-            context={"send": send, "reason": reason, "progress": progress},
-        )
+        return False
+    logger.warning("Send %s paused: %s", send.pk, reason)
+    send_templated_email(
+        "newsletters/send_paused",
+        to=settings.STAFF_NOTIFICATION_EMAILS,
+        context={"send": send, "reason": reason, "progress": progress or send.progress()},
+    )
     return True
 
 
@@ -503,7 +619,9 @@ def resume_send(*, send: Send) -> None:
         ):
             return
         batches = list(Batch.objects.filter(send=send, done=False))
-        Batch.objects.filter(pk__in=[b.pk for b in batches]).update(queued_at=timezone.now())
+        Batch.objects.filter(pk__in=[b.pk for b in batches]).update(
+            queued_at=timezone.now(), connection_failures=0
+        )
         transaction.on_commit(lambda: queue_batches(batches))
 
 
@@ -519,18 +637,16 @@ def start_due_sends(now=None) -> int:
 def requeue_stale_batches(*, timeout: timedelta | None = None) -> int:
     """The sweeper: batches of running sends with no word past the timeout go back on the queue.
 
-    A worker killed mid-batch leaves its rows queued (its transaction died with it); running the
-    batch again sends exactly those, since rows marked sent are never claimed.
+    No word means neither queued nor started within the timeout. A worker killed mid-batch
+    leaves its rows queued (its transaction died with it); running the batch again sends exactly
+    those, since rows marked sent are never claimed. Should a batch outrun the timeout, the
+    second task finds its rows locked by the first and leaves them to it.
     """
     timeout = timeout or timedelta(seconds=_setting("NEWSLETTER_BATCH_TIMEOUT", 600))
-    stale = list(
-        Batch.objects.filter(
-            done=False, send__status=Send.Status.SENDING, queued_at__lt=timezone.now() - timeout
-        )
+    stale = list(Batch.objects.stale(timeout))
+    Batch.objects.filter(pk__in=[b.pk for b in stale]).update(
+        queued_at=timezone.now(), attempts=F("attempts") + 1
     )
-    Batch.objects.filter(pk__in=[b.pk for b in stale]).update(queued_at=timezone.now())
-    for batch in stale:
-        Batch.objects.filter(pk=batch.pk).update(attempts=batch.attempts + 1)
     queue_batches(stale)
     return len(stale)
 
@@ -548,6 +664,9 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
                 "email": email,
                 "name": subscriber.name if subscriber else "",
                 "token": subscriber.token if subscriber else "test",
+                "unsubscribe_token": (
+                    subscriber.unsubscribe_token(newsletter.pk) if subscriber else "test"
+                ),
                 "message_id": new_message_id(template.domain),
             }
             if transport.raw:

@@ -3,25 +3,43 @@
 ``SMTPTransport`` hands pre-built bytes to an SMTP server over one connection (the fast path);
 ``BackendTransport`` gives Django email objects to whatever EMAIL_BACKEND is set (an ESP through
 django-anymail, the file outbox, the test outbox). Either raises ``DeliveryError`` saying whether a
-failure is temporary (retry later) or permanent (give up on this address).
+failure is temporary (retry later) or permanent (give up), and whether it is about the address
+at all: only a reply to RCPT TO is; a refused sender or message, or no connection, is not.
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 
 from django.conf import settings
 from django.core.mail import get_connection
 
+logger = logging.getLogger(__name__)
+
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 HARD_BOUNCE_CODES = {550, 551, 553}
+SERVICE_CLOSING = 421  # "service not available, closing transmission channel"
 
 
 class DeliveryError(Exception):
-    def __init__(self, code: int | None, message: str):
+    """A message not handed over, and whose fault that was.
+
+    ``stage`` says what the failure is about. ``RECIPIENT``: this address (a reply to RCPT TO, or
+    a temporary reply to one message), so it counts against this delivery. ``SENDER``: us (MAIL
+    FROM, DATA or the login refused), so it says nothing about the address: the batch stops.
+    ``CONNECTION``: no server to talk to (refused, dropped, 421): the batch stops and waits.
+    """
+
+    RECIPIENT = "recipient"
+    SENDER = "sender"
+    CONNECTION = "connection"
+
+    def __init__(self, code: int | None, message: str, *, stage: str = RECIPIENT):
         super().__init__(f"{code or ''} {message}".strip())
         self.code = code
+        self.stage = stage
 
     @property
     def permanent(self) -> bool:
@@ -29,7 +47,12 @@ class DeliveryError(Exception):
 
     @property
     def hard_bounce(self) -> bool:
-        return self.code in HARD_BOUNCE_CODES
+        return self.stage == self.RECIPIENT and self.code in HARD_BOUNCE_CODES
+
+    @property
+    def stops_batch(self) -> bool:
+        """Not about this recipient: no delivery is charged with it, the batch's rows wait."""
+        return self.stage != self.RECIPIENT
 
 
 def open_transport():
@@ -54,10 +77,14 @@ class SMTPTransport:
             connection = cls(
                 settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=settings.EMAIL_TIMEOUT
             )
-            if settings.EMAIL_USE_TLS:
-                connection.starttls(context=ssl.create_default_context())
-            if settings.EMAIL_HOST_USER:
-                connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+            try:
+                if settings.EMAIL_USE_TLS:
+                    connection.starttls(context=ssl.create_default_context())
+                if settings.EMAIL_HOST_USER:
+                    connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+            except BaseException:
+                connection.close()
+                raise
             self.connection = connection
         return self.connection
 
@@ -70,31 +97,77 @@ class SMTPTransport:
             self.connection = None
 
     def send(self, *, from_email: str, to: str, message: bytes) -> None:
+        reused = self.connection is not None
+        try:
+            self._send(from_email, to, message)
+        except DeliveryError as error:
+            if error.stage != DeliveryError.CONNECTION or not reused:
+                raise
+            # A connection that worked has gone (an idle timeout, a limit of messages per
+            # connection): one try on a fresh one before the batch stops for an outage.
+            self._send(from_email, to, message)
+
+    def _send(self, from_email: str, to: str, message: bytes) -> None:
         try:
             connection = self.open()
+        except (smtplib.SMTPException, OSError) as error:
+            raise delivery_error(error, opening=True) from error
+        try:
             if connection.has_extn("pipelining"):
                 _send_pipelined(connection, from_email, to, message)
             else:
                 connection.sendmail(from_email, [to], message)
-        except smtplib.SMTPRecipientsRefused as error:
-            code, reply = next(iter(error.recipients.values()))
-            self._drop()
-            raise DeliveryError(code, _text(reply)) from error
-        except smtplib.SMTPResponseException as error:
-            self._drop()
-            raise DeliveryError(error.smtp_code, _text(error.smtp_error)) from error
         except (smtplib.SMTPException, OSError) as error:
-            # Refused or dropped connections say nothing about the address: try again later.
+            # After a failed message the connection's state is unknown: start the next afresh.
             self._drop()
-            raise DeliveryError(None, str(error) or error.__class__.__name__) from error
+            raise delivery_error(error) from error
 
     def _drop(self) -> None:
-        # After a failed message the connection's state is unknown: start the next one afresh.
         if self.connection is not None:
             try:
                 self.connection.close()
             finally:
                 self.connection = None
+
+
+CONNECTION_REPLIES = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+)
+
+
+def delivery_error(error: Exception, *, opening: bool = False) -> DeliveryError:
+    """Which reply failed decides whose fault it is: only RCPT TO speaks about the address."""
+    connection, sender = DeliveryError.CONNECTION, DeliveryError.SENDER
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(error.recipients.values()))
+        stage = connection if code == SERVICE_CLOSING else DeliveryError.RECIPIENT
+        return DeliveryError(code, _text(reply), stage=stage)
+    if isinstance(error, smtplib.SMTPResponseException):
+        code, text = error.smtp_code, _text(error.smtp_error)
+        if opening or isinstance(error, CONNECTION_REPLIES):
+            # Greeting, HELO, STARTTLS or login refused: a 5xx is about us and needs staff.
+            return DeliveryError(code, text, stage=sender if _is_permanent(code) else connection)
+        if code == SERVICE_CLOSING:
+            return DeliveryError(code, text, stage=connection)
+        if isinstance(error, smtplib.SMTPSenderRefused):
+            # Refused at MAIL FROM, for good or for now: the server will not take our mail.
+            return DeliveryError(code, text, stage=sender)
+        if isinstance(error, smtplib.SMTPDataError) and _is_permanent(code):
+            # The recipient was accepted; the server refused the message or the sender.
+            return DeliveryError(code, text, stage=sender)
+        return DeliveryError(code, text)  # a temporary reply to this message: retry it
+    # Refused or dropped connections say nothing about the address.
+    return DeliveryError(None, _describe(error), stage=connection)
+
+
+def _is_permanent(code: int | None) -> bool:
+    return code is not None and 500 <= code < 600
+
+
+def _describe(error: Exception) -> str:
+    return str(error) or error.__class__.__name__
 
 
 def _send_pipelined(connection: smtplib.SMTP, from_email: str, to: str, message: bytes) -> None:
@@ -122,20 +195,31 @@ class BackendTransport:
 
     def __enter__(self) -> BackendTransport:
         self.connection = get_connection(fail_silently=False)
-        self.connection.open()
+        try:
+            self.connection.open()
+        except Exception as error:
+            raise _backend_error(error) from error
         return self
 
     def __exit__(self, *exc) -> None:
-        self.connection.close()
+        try:
+            self.connection.close()
+        except Exception:  # the batch's outcome is decided: closing cannot change it
+            logger.warning("Closing the email backend's connection failed", exc_info=True)
 
     def send(self, *, message) -> None:
         try:
             self.connection.send_messages([message])
-        except smtplib.SMTPResponseException as error:
-            raise DeliveryError(error.smtp_code, _text(error.smtp_error)) from error
         except Exception as error:
-            code = _anymail_code(error)
-            raise DeliveryError(code, str(error)[:400]) from error
+            raise _backend_error(error) from error
+
+
+def _backend_error(error: Exception) -> DeliveryError:
+    if isinstance(error, (smtplib.SMTPException, OSError)):
+        return delivery_error(error)
+    if isinstance(error.__cause__, OSError):  # an ESP's API could not be reached
+        return DeliveryError(None, str(error)[:400], stage=DeliveryError.CONNECTION)
+    return DeliveryError(_anymail_code(error), str(error)[:400])
 
 
 def _anymail_code(error: Exception) -> int | None:

@@ -68,7 +68,11 @@ def subscribe(request):
         return render(
             request, "newsletters/subscribe_done.html", {"email": form.cleaned_data["email"]}
         )
-    return render(request, "newsletters/subscribe.html", {"form": form})
+    return render(
+        request,
+        "newsletters/subscribe.html",
+        {"form": form, "consent_wording": services.CONSENT_WORDING},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,15 +91,34 @@ def confirm(request, token):
 @csrf_exempt  # RFC 8058 one-click POSTs from mail providers carry no cookie or CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    subscriber = Subscriber.from_token(token)
+    # An email's link names the list it came from; an older link names no list (every list).
+    subscriber, newsletter = Subscriber.from_unsubscribe_token(token)
     if subscriber is None:
         return render(request, "newsletters/bad_link.html", status=404)
     if request.method == "POST":
-        services.unsubscribe(subscriber=subscriber)
+        # A one-click POST (body "List-Unsubscribe=One-Click") leaves the email's list only.
+        if "everything" in request.POST:
+            newsletter = None
+        services.unsubscribe(subscriber=subscriber, newsletter=newsletter)
         # 200, not a redirect: one-click senders expect a plain success.
-        return render(request, "newsletters/unsubscribed.html", {"subscriber": subscriber})
+        return render(
+            request,
+            "newsletters/unsubscribed.html",
+            {
+                "subscriber": subscriber,
+                "newsletter": newsletter,
+                "preferences_token": subscriber.token,
+            },
+        )
     return render(
-        request, "newsletters/unsubscribe.html", {"subscriber": subscriber, "token": token}
+        request,
+        "newsletters/unsubscribe.html",
+        {
+            "subscriber": subscriber,
+            "newsletter": newsletter,
+            "token": token,
+            "preferences_token": subscriber.token,
+        },
     )
 
 
@@ -108,20 +131,30 @@ def preferences(request, token):
         subscriptions__subscriber=subscriber, subscriptions__unsubscribed_at__isnull=True
     )
     form = PreferencesForm(
-        request.POST or None, initial={"name": subscriber.name, "newsletters": list(current)}
+        request.POST or None,
+        subscriber=subscriber,
+        initial={"name": subscriber.name, "newsletters": list(current)},
     )
     if request.method == "POST" and form.is_valid():
-        services.update_preferences(
-            subscriber=subscriber,
-            name=form.cleaned_data["name"],
-            newsletters=list(form.cleaned_data["newsletters"]),
-        )
-        if not form.cleaned_data["newsletters"]:
-            services.unsubscribe(subscriber=subscriber)
-        from django.contrib import messages
+        try:
+            returning = services.update_preferences(
+                subscriber=subscriber,
+                name=form.cleaned_data["name"],
+                newsletters=list(form.cleaned_data["newsletters"]),
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except services.PreferencesRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            from django.contrib import messages
 
-        messages.success(request, "Your preferences have been saved.")
-        return redirect("newsletters:preferences", token=token)
+            messages.success(
+                request,
+                "You are subscribed again. Your preferences have been saved."
+                if returning
+                else "Your preferences have been saved.",
+            )
+            return redirect("newsletters:preferences", token=token)
     # Lists with options of their own (vacancy alerts: role types and regions) link to them.
     options = [
         (newsletter, reverse(newsletter.options_url_name, args=[token]))
@@ -130,5 +163,11 @@ def preferences(request, token):
     return render(
         request,
         "newsletters/preferences.html",
-        {"form": form, "subscriber": subscriber, "token": token, "options": options},
+        {
+            "form": form,
+            "subscriber": subscriber,
+            "token": token,
+            "options": options,
+            "consent_wording": services.CONSENT_WORDING,
+        },
     )

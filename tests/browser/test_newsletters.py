@@ -35,10 +35,29 @@ def test_subscribe_confirm_then_staff_write_preview_and_send_an_issue(
         confirmation["message"].get_body(("plain",)).get_content(),
     )
     page.goto(path_of(link.group(0)))
+    axe(page)
     page.get_by_role("button", name="Confirm subscription").click()
     page.get_by_role("heading", name="Subscription confirmed").wait_for()
     axe(page)
-    assert Subscriber.objects.get(email="sam@example.org").status == Subscriber.Status.ACTIVE
+    subscriber = Subscriber.objects.get(email="sam@example.org")
+    assert subscriber.status == Subscriber.Status.ACTIVE
+
+    # The footer's pages: preferences, and unsubscribing from the list an email came from.
+    page.goto(f"/newsletters/preferences/{subscriber.token}/")
+    page.get_by_role("heading", name="Your email preferences").wait_for()
+    axe(page)
+    newsletter = subscriber.newsletters.get()
+    page.goto(f"/newsletters/unsubscribe/{subscriber.unsubscribe_token(newsletter.pk)}/")
+    axe(page)
+    page.get_by_role("button", name="Unsubscribe from TASP Newsletter").click()
+    page.get_by_role("heading", name="You have been unsubscribed").wait_for()
+    axe(page)
+    assert not subscriber.subscriptions.filter(unsubscribed_at=None).exists()
+    page.goto(f"/newsletters/preferences/{subscriber.token}/")
+    page.get_by_label("TASP Newsletter").check()
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_text("Your preferences have been saved.").wait_for()
+    assert subscriber.subscriptions.filter(unsubscribed_at=None).count() == 1
 
     # Staff build an issue in the admin: a section with an item, on one page.
     page.goto("/admin/login/?next=/admin/newsletters/issue/add/")

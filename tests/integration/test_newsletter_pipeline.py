@@ -3,7 +3,7 @@
 import pytest
 
 from newsletters import services
-from newsletters.models import Delivery, Send, Subscriber
+from newsletters.models import Batch, Delivery, Send, Subscriber
 from tests.conftest import start_smtp_server
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
 
@@ -90,6 +90,37 @@ def test_temporary_failures_retry_and_permanent_ones_fail(settings, smtp_server,
     failed = Delivery.objects.get(email=gone)
     assert failed.status == Delivery.Status.FAILED and "550" in failed.last_error
     assert Subscriber.objects.get(email=gone).status == Subscriber.Status.BOUNCED
+
+
+def test_a_mail_server_outage_charges_no_one_and_the_send_completes_when_it_is_back(
+    settings, smtp_server, celery_worker
+):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 0.5
+    settings.NEWSLETTER_MAX_CONNECTION_FAILURES = 10
+    newsletter = NewsletterFactory()
+    readers = subscribe(newsletter, 5)
+    with socket.socket() as probe:  # a port nothing listens on, yet
+        probe.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = port = probe.getsockname()[1]
+
+    send = services.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+
+    assert wait_until(lambda: Batch.objects.filter(send=send, connection_failures__gte=1).exists())
+    assert list(Delivery.objects.values_list("status", "attempts").distinct()) == [("queued", 0)]
+    assert Send.objects.get(pk=send.pk).status == Send.Status.SENDING
+    controller = Controller(smtp_server, hostname="127.0.0.1", port=port)
+    controller.start()  # the server comes back; the batch's retry finds it
+    try:
+        assert wait_until(lambda: Send.objects.get(pk=send.pk).status == Send.Status.SENT)
+    finally:
+        controller.stop()
+
+    assert recipients(smtp_server.messages) == sorted(r.email for r in readers)
+    assert list(Delivery.objects.values_list("status", "attempts").distinct()) == [("sent", 1)]
 
 
 class SlowRecorder:

@@ -71,3 +71,117 @@ def test_staff_import_through_the_admin(client, staff_user):
     assert response.status_code == 200
     assert "3 added, 0 updated, 2 rejected" in response.content.decode()
     assert Subscriber.objects.get(email="known@example.org").lawful_basis == "soft_opt_in"
+
+
+HEADER = b"Email Address,First Name,Last Name,Company,CONFIRM_TIME,CONFIRM_IP\n"
+
+
+def import_rows(*rows: bytes, header: bytes = HEADER, dry_run: bool = False):
+    return import_subscribers(
+        data=header + b"".join(rows),
+        newsletter=NewsletterFactory(),
+        basis="consent",
+        dry_run=dry_run,
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (b"a@example.org,Ann,,,2020-02-30 10:00:00,\n", "is not a date and time"),
+        (b"a@example.org,Ann,,,yesterday,\n", "is not a date and time"),
+        (b"a@example.org,Ann,,,,not-an-ip\n", "is not an IP address"),
+        (b"a@example.org," + b"A" * 151 + b",,,,\n", "Name is longer than 150 characters"),
+        (b'a@example.org,Ann,,"' + b"C" * 201 + b'",,\n', "Organisation is longer than 200"),
+        (b"a" * 250 + b"@example.org,Ann,,,,\n", "Email address is too long"),
+        (b'a@example.org,"' + b"x" * 131_073 + b'",,,,\n', "cannot be read as CSV"),
+        (b'a@example.org,"Ann\nBcc: x@example.com",,,,\n', "Name is not on one line"),
+    ],
+)
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_row_the_model_cannot_hold_is_rejected_with_its_reason(row, reason, dry_run):
+    report = import_rows(row, b"fine@example.org,Fine,,,,\n", dry_run=dry_run)
+
+    ((line, _, why),) = report.rejected
+    assert line == 2 and reason in why
+    assert report.added == ["fine@example.org"]  # the rest of the file still imports
+    assert not Subscriber.objects.exclude(email="fine@example.org").exists()
+
+
+def test_a_bad_row_is_reported_not_a_500_in_the_admin(client, staff_user):
+    client.force_login(staff_user)
+    upload = SimpleUploadedFile(
+        "audience.csv",
+        HEADER + b"a@example.org,Ann,,,2020-02-30 10:00:00,not-an-ip\n",
+        content_type="text/csv",
+    )
+
+    response = client.post(
+        reverse("admin:newsletters_subscriber_import"),
+        {"file": upload, "newsletter": NewsletterFactory().pk, "lawful_basis": "consent"},
+    )
+
+    assert response.status_code == 200
+    assert "0 added, 0 updated, 1 rejected" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "reason"),
+    [
+        (
+            b"Email Address,First Name,UNSUB_TIME,UNSUB_CAMPAIGN_TITLE\n",
+            b"left@example.org,Lee,2021-03-01 09:00:00,Spring\n",
+            "unsubscribed (UNSUB_TIME is set)",
+        ),
+        (
+            b"Email Address,First Name,CLEAN_TIME,CLEAN_CAMPAIGN_TITLE\n",
+            b"left@example.org,Lee,2021-03-01 09:00:00,Spring\n",
+            "cleaned (bounced) (CLEAN_TIME is set)",
+        ),
+        (b"Email Address,Name,Status\n", b"left@example.org,Lee,unsubscribed\n", "“unsubscribed”"),
+        (b"Email Address,Name,Status\n", b"left@example.org,Lee,Cleaned\n", "“cleaned”"),
+    ],
+)
+def test_contacts_who_left_the_previous_list_are_not_imported(header, row, reason):
+    report = import_rows(row, b"stays@example.org,Sam,,\n", header=header)
+
+    assert report.added == ["stays@example.org"]
+    ((line, email, why),) = report.rejected
+    assert (line, email) == (2, "left@example.org") and reason in why
+    assert not Subscriber.objects.filter(email="left@example.org").exists()
+
+
+def test_an_import_never_brings_back_someone_who_left_the_list():
+    newsletter = NewsletterFactory()
+    other = NewsletterFactory(name="Vacancy alerts", slug="vacancy-alerts")
+    left = SubscriberFactory(email="left@example.org")
+    Subscription.objects.create(
+        subscriber=left, newsletter=newsletter, unsubscribed_at="2025-06-01T09:00Z"
+    )
+    Subscription.objects.create(subscriber=left, newsletter=other)
+    for status in ("unsubscribed", "bounced", "complained"):
+        SubscriberFactory(email=f"{status}@example.org", status=status)
+
+    report = import_subscribers(
+        data=b"Email Address\nleft@example.org\nunsubscribed@example.org\n"
+        b"bounced@example.org\ncomplained@example.org\n",
+        newsletter=newsletter,
+        basis="consent",
+        dry_run=False,
+    )
+
+    assert report.added == [] and report.updated == []
+    assert [reason.split(" ", 1)[0] for _, _, reason in report.rejected] == [
+        "Left",
+        "Previously",
+        "Previously",
+        "Previously",
+    ]
+    assert "Left TASP Newsletter on 1 June 2025" in report.rejected[0][2]
+    assert Subscription.objects.get(subscriber=left, newsletter=newsletter).unsubscribed_at
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {
+        "active",
+        "unsubscribed",
+        "bounced",
+        "complained",
+    }

@@ -89,13 +89,15 @@ def test_messages_carry_list_headers_and_both_parts(newsletter, mailoutbox):
     (message,) = mailoutbox
     headers = message.extra_headers
     assert message.subject == "Newsletter - Spring 2020"
-    assert (
-        headers["List-Unsubscribe"]
-        == f"<http://127.0.0.1:8000/newsletters/unsubscribe/{reader.token}/>"
+    # The unsubscribe link names this list: it leaves this list, not every list.
+    unsubscribe_url = (
+        f"http://127.0.0.1:8000/newsletters/unsubscribe/{reader.unsubscribe_token(newsletter.pk)}/"
     )
-    assert f"List-Unsubscribe: <http://127.0.0.1:8000/newsletters/unsubscribe/{reader.token}/>" in (
+    assert headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
+    assert f"List-Unsubscribe: <{unsubscribe_url}>" in (
         message.message().as_string()
     )  # one line, as mail clients parse it, not folded into encoded words
+    assert unsubscribe_url in message.body
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert headers["List-Id"] == "TASP Newsletter <tasp-newsletter.tasp.example.org>"
     assert headers["Auto-Submitted"] == "auto-generated"
@@ -234,3 +236,144 @@ def test_the_rate_limit_holds_messages_per_second(settings, monkeypatch):
         services.throttle()
 
     assert len(slept) == 2  # messages 3 and 5 each waited for the next second
+
+
+def test_people_who_left_after_the_start_are_skipped_not_failed(
+    newsletter, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_ERROR_MINIMUM = 2
+    settings.NEWSLETTER_ERROR_THRESHOLD = 0.5
+    subscribe(newsletter, 1)
+    leavers = subscribe(newsletter, 3)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    for leaver in leavers:
+        services.unsubscribe(subscriber=leaver)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.send_batch(batch_id=batch.pk)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT and callbacks == []  # no pause, no staff alert
+    progress = send.progress()
+    assert (progress["sent"], progress["failed"], progress["skipped"]) == (1, 0, 3)
+    assert progress["remaining"] == 0 and progress["percent"] == 100
+
+
+def test_the_sweeper_leaves_a_batch_a_worker_started_recently(newsletter, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsletters.models import Batch
+    from newsletters.tasks import send_batch_task
+
+    subscribe(newsletter, 2)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    queued = []
+    monkeypatch.setattr(send_batch_task, "delay", queued.append)
+    # Queued long ago (it waited behind other batches), started a moment ago: running.
+    Batch.objects.filter(pk=batch.pk).update(
+        queued_at="2026-01-01T00:00Z", started_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
+    Batch.objects.filter(pk=batch.pk).update(started_at="2026-01-01T00:01Z")
+    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+    assert queued == [batch.pk]
+
+
+def test_sending_stamps_the_batch_when_it_starts(newsletter, mailoutbox):
+    from newsletters.models import Batch
+
+    subscribe(newsletter, 1)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    assert batch.started_at is None
+
+    services.send_batch(batch_id=batch.pk)
+
+    assert Batch.objects.get(pk=batch.pk).started_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch):
+    """The sweeper's (or any) duplicate finds the rows locked by the running worker: it neither
+    sends them nor re-queues itself at once (which would spin until the first one finished)."""
+    import threading
+
+    from django.db import connection
+
+    from newsletters import transport
+    from newsletters.tasks import send_batch_task
+
+    newsletter = NewsletterFactory()
+    subscribe(newsletter, 3)
+    requeued = []
+    monkeypatch.setattr(send_batch_task, "delay", lambda *args: None)
+    monkeypatch.setattr(
+        send_batch_task, "apply_async", lambda args, countdown: requeued.append(countdown)
+    )
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+
+    sending, release = threading.Event(), threading.Event()
+    original = transport.BackendTransport.send
+    sent_by = []
+
+    def slow_send(self, *, message):
+        if threading.current_thread().name == "first-worker":
+            sending.set()
+            release.wait(timeout=20)
+        sent_by.append(threading.current_thread().name)
+        original(self, message=message)
+
+    monkeypatch.setattr(transport.BackendTransport, "send", slow_send)
+
+    def first_worker():
+        try:
+            services.send_batch(batch_id=batch.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=first_worker, name="first-worker")
+    worker.start()
+    try:
+        assert sending.wait(timeout=20)
+        services.send_batch(batch_id=batch.pk)  # the duplicate, while the first one sends
+        assert requeued == [] and sent_by == []
+    finally:
+        release.set()
+        worker.join(timeout=30)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT
+    assert sent_by == ["first-worker"] * 3 and len(mail.outbox) == 3
+
+
+def test_a_name_with_line_breaks_cannot_add_headers():
+    from email import message_from_bytes, policy
+
+    from newsletters.rendering import MimeTemplate, RenderedIssue
+
+    newsletter = NewsletterFactory()
+    template = MimeTemplate(
+        RenderedIssue("Subject", "<p>Dear %%TASP_NAME%%</p>", "Dear %%TASP_NAME%%"),
+        newsletter=newsletter,
+        send_header="tasp-send-1",
+    )
+    personal = {
+        "email": "eve@example.org",
+        "name": "Eve\r\nBcc: victim@example.com",
+        "token": "t",
+        "message_id": "<1@tasp.example.org>",
+    }
+
+    raw = template.build(**personal)
+    built = template.build_email(**personal).message()
+
+    for message in (message_from_bytes(raw, policy=policy.default), built):
+        assert message["Bcc"] is None
+        assert "\n" not in str(message["To"]) and "eve@example.org" in str(message["To"])
+    assert b"\r\nBcc:" not in raw

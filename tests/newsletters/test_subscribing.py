@@ -170,3 +170,170 @@ def test_a_confirmation_link_expires_after_a_week(
 
     assert response.status_code == 400
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def active_lists(subscriber):
+    return set(
+        Subscription.objects.filter(subscriber=subscriber, unsubscribed_at=None).values_list(
+            "newsletter__slug", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def alerts():
+    return NewsletterFactory(name="Vacancy alerts", slug="vacancy-alerts")
+
+
+def test_one_click_unsubscribe_leaves_only_the_list_the_email_came_from(newsletter, alerts):
+    (reader,) = subscribe(newsletter, 1)
+    Subscription.objects.create(subscriber=reader, newsletter=alerts)
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("newsletters:unsubscribe", args=[reader.unsubscribe_token(alerts.pk)])
+    assert url.startswith("/newsletters/unsubscribe/")
+
+    response = client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    assert "Vacancy alerts" in response.content.decode()
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE
+    assert active_lists(reader) == {"tasp-newsletter"}
+
+
+def test_the_unsubscribe_page_offers_the_list_and_everything(client, newsletter, alerts):
+    (reader,) = subscribe(newsletter, 1)
+    Subscription.objects.create(subscriber=reader, newsletter=alerts)
+    url = reverse("newsletters:unsubscribe", args=[reader.unsubscribe_token(newsletter.pk)])
+
+    page = client.get(url).content.decode()
+    assert "Unsubscribe from TASP Newsletter" in page and "Unsubscribe from everything" in page
+    assert reverse("newsletters:preferences", args=[reader.token]) in page
+    assert active_lists(reader) == {"tasp-newsletter", "vacancy-alerts"}  # GET changes nothing
+
+    client.post(url, {"everything": "1"})
+
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.UNSUBSCRIBED and active_lists(reader) == set()
+
+
+def test_a_tampered_list_unsubscribe_token_is_refused(client, newsletter, alerts):
+    (reader,) = subscribe(newsletter, 1)
+    other = subscribe(newsletter, 1)[0]
+    token = reader.unsubscribe_token(newsletter.pk)
+    _value, signature = token.split(":", 1)
+
+    for forged in [
+        f"{other.pk}.{newsletter.pk}:{signature}",
+        f"{reader.pk}.{alerts.pk}:{signature}",
+    ]:
+        assert client.post(reverse("newsletters:unsubscribe", args=[forged])).status_code == 404
+    assert active_lists(reader) == {"tasp-newsletter"} and active_lists(other) == {
+        "tasp-newsletter"
+    }
+
+
+def test_a_subscriber_token_without_a_list_still_unsubscribes_from_everything(
+    client, newsletter, alerts
+):
+    (reader,) = subscribe(newsletter, 1)
+    Subscription.objects.create(subscriber=reader, newsletter=alerts)
+
+    response = client.post(reverse("newsletters:unsubscribe", args=[reader.token]))
+
+    assert response.status_code == 200
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.UNSUBSCRIBED and active_lists(reader) == set()
+
+
+def test_preferences_offer_public_lists_and_the_subscribers_own(client, newsletter):
+    from newsletters.models import Newsletter
+
+    private = NewsletterFactory(name="Board papers", slug="board", is_public=False)
+    theirs = NewsletterFactory(name="Members only", slug="members", is_public=False)
+    (reader,) = subscribe(newsletter, 1)
+    Subscription.objects.create(subscriber=reader, newsletter=theirs)
+    url = reverse("newsletters:preferences", args=[reader.token])
+
+    page = client.get(url).content.decode()
+    assert "Members only" in page and "Board papers" not in page
+    offered = set(Newsletter.objects.offered_to(reader))
+    assert {newsletter, theirs} <= offered and private not in offered
+
+    response = client.post(url, {"name": "Reader", "newsletters": [newsletter.pk, private.pk]})
+
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert active_lists(reader) == {"tasp-newsletter", "members"}
+
+
+def test_ticking_lists_again_after_unsubscribing_resubscribes_with_fresh_consent(
+    client, newsletter
+):
+    from newsletters.services import CONSENT_WORDING
+
+    (reader,) = subscribe(newsletter, 1, lawful_basis=Subscriber.Basis.SOFT_OPT_IN)
+    client.post(reverse("newsletters:unsubscribe", args=[reader.token]))
+    url = reverse("newsletters:preferences", args=[reader.token])
+
+    page = client.get(url).content.decode()
+    assert CONSENT_WORDING in page
+    response = client.post(
+        url, {"name": "Back Again", "newsletters": [newsletter.pk]}, REMOTE_ADDR="192.0.2.7"
+    )
+
+    assert response.status_code == 302
+    assert "subscribed again" in client.get(url).content.decode()
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE and reader.unsubscribed_at is None
+    assert reader.lawful_basis == Subscriber.Basis.CONSENT
+    assert reader.source == Subscriber.Source.PREFERENCES
+    assert reader.consent_ip == "192.0.2.7" and reader.consent_wording == CONSENT_WORDING
+    assert reader.consent_at is not None
+    assert active_lists(reader) == {"tasp-newsletter"}
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [(Subscriber.Status.BOUNCED, "bounced"), (Subscriber.Status.COMPLAINED, "reported as spam")],
+)
+def test_a_bounced_or_complained_address_cannot_resubscribe_from_preferences(
+    client, newsletter, status, said
+):
+    (reader,) = subscribe(newsletter, 1, status=status)
+    Subscription.objects.filter(subscriber=reader).update(unsubscribed_at="2026-01-01T00:00Z")
+    url = reverse("newsletters:preferences", args=[reader.token])
+
+    assert said in client.get(url).content.decode()
+    response = client.post(url, {"name": "Reader", "newsletters": [newsletter.pk]})
+
+    assert response.status_code == 200
+    assert "We cannot send email to" in response.content.decode()
+    reader.refresh_from_db()
+    assert reader.status == status and active_lists(reader) == set()
+
+
+def test_the_subscribe_form_shows_the_consent_wording_it_records(client, newsletter):
+    from newsletters.services import CONSENT_WORDING
+
+    page = client.get(reverse("newsletters:subscribe")).content.decode()
+
+    assert CONSENT_WORDING in page
+    assert page.index(CONSENT_WORDING) < page.index(">Subscribe</button>")
+
+
+@pytest.mark.parametrize("name", ["Eve\r\nBcc: victim@example.com", "Eve\nBcc: x@example.com"])
+def test_a_name_with_line_breaks_is_refused_on_the_forms(client, newsletter, name):
+    response = post_subscribe(client, newsletter, name=name)
+
+    assert "Give your name on one line." in response.content.decode()
+    assert Subscriber.objects.count() == 0
+
+    (reader,) = subscribe(newsletter, 1, name="Reader")
+    url = reverse("newsletters:preferences", args=[reader.token])
+    response = client.post(url, {"name": name, "newsletters": [newsletter.pk]})
+
+    assert "Give your name on one line." in response.content.decode()
+    reader.refresh_from_db()
+    assert reader.name == "Reader"

@@ -1,0 +1,261 @@
+"""Failures that are the mail server's or ours, not a recipient's: a real SMTP server (aiosmtpd)
+in the test process refuses our sender or message, hangs up, or is not there at all."""
+
+import asyncio
+import socket
+
+import pytest
+
+from newsletters import services
+from newsletters.models import Batch, Delivery, Send, Subscriber
+from newsletters.tasks import send_batch_task
+from tasp.tasks import send_email_task
+from tests.conftest import start_smtp_server
+from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsletter():
+    return NewsletterFactory()
+
+
+@pytest.fixture
+def staff_emails(monkeypatch):
+    queued = []
+    monkeypatch.setattr(send_email_task, "delay", lambda **kw: queued.append(kw))
+    return queued
+
+
+@pytest.fixture
+def retries(monkeypatch):
+    queued = []
+    monkeypatch.setattr(
+        send_batch_task, "apply_async", lambda args, countdown: queued.append((args, countdown))
+    )
+    return queued
+
+
+def start(newsletter, count):
+    readers = subscribe(newsletter, count)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = services.start_send(send_id=send.pk)
+    return readers, send, batch
+
+
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RefusesUs:
+    """Takes ``accept`` messages, then refuses at MAIL FROM or DATA as a relay that will not
+    send for us does. Advertises PIPELINING when asked, so both client paths are covered."""
+
+    def __init__(self, recorder, *, refuse_at: str, accept: int = 0, pipelining: bool = False):
+        self.recorder = recorder
+        self.refuse_at = refuse_at
+        self.accept = accept
+        self.pipelining = pipelining
+
+    def refusing(self) -> bool:
+        return len(self.recorder.messages) >= self.accept
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_at == "MAIL" and self.refusing():
+            return "550 5.7.1 Sender not authorised"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_at == "DATA" and self.refusing():
+            return "554 5.7.1 Sender not authorised to send this message"
+        return await self.recorder.handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize(
+    ("refuse_at", "accept", "pipelining"),
+    [("MAIL", 0, False), ("MAIL", 1, True), ("DATA", 0, False), ("DATA", 1, True)],
+)
+def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
+    newsletter,
+    settings,
+    smtp_server,
+    staff_emails,
+    retries,
+    django_capture_on_commit_callbacks,
+    refuse_at,
+    accept,
+    pipelining,
+):
+    readers, send, batch = start(newsletter, 4)
+    refuser = RefusesUs(smtp_server, refuse_at=refuse_at, accept=accept, pipelining=pipelining)
+    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.send_batch(batch_id=batch.pk)
+    finally:
+        controller.stop()
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.PAUSED
+    assert "Sender not authorised" in send.paused_reason
+    assert "Sender not authorised" in staff_emails[0]["body"]  # staff told, once
+    assert len(staff_emails) == 1 and retries == []
+    rows = list(send.deliveries.order_by("pk").values_list("status", "attempts", "last_error"))
+    assert rows == [("sent", 1, "")] * accept + [("queued", 0, "")] * (4 - accept)
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {"active"}
+
+    # Once the mail settings are fixed, resuming sends the rest.
+    settings.EMAIL_PORT = start_smtp_server(smtp_server)[1]
+    services.resume_send(send=send)
+    services.send_batch(batch_id=batch.pk)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT
+    assert sorted(r for m in smtp_server.messages for r in m["to"]) == sorted(
+        r.email for r in readers
+    )
+
+
+def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(
+    newsletter, settings, smtp_server, retries
+):
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
+    readers, send, batch = start(newsletter, 3)
+    server_port, settings.EMAIL_PORT = settings.EMAIL_PORT, unused_port()  # nothing listens
+
+    services.send_batch(batch_id=batch.pk)
+    services.send_batch(batch_id=batch.pk)  # the retry, still down
+
+    assert retries == [((batch.pk,), 30), ((batch.pk,), 60)]  # backoff, not per recipient
+    assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
+    batch.refresh_from_db()
+    assert batch.connection_failures == 2 and not batch.done
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENDING
+
+    settings.EMAIL_PORT = server_port  # back
+    services.send_batch(batch_id=batch.pk)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT
+    assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("sent", 1)]
+    assert sorted(r for m in smtp_server.messages for r in m["to"]) == sorted(
+        r.email for r in readers
+    )
+
+
+def test_a_long_outage_pauses_the_send_with_every_row_left_to_resume(
+    newsletter, settings, smtp_server, retries, staff_emails, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_MAX_CONNECTION_FAILURES = 3
+    _readers, send, batch = start(newsletter, 3)
+    server_port, settings.EMAIL_PORT = settings.EMAIL_PORT, unused_port()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            services.send_batch(batch_id=batch.pk)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.PAUSED
+    assert "3 times in a row" in send.paused_reason and len(staff_emails) == 1
+    assert len(retries) == 2  # the third failure paused instead of retrying
+    assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
+
+    settings.EMAIL_PORT = server_port
+    services.resume_send(send=send)
+    services.send_batch(batch_id=batch.pk)
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT
+    assert len(smtp_server.messages) == 3
+
+
+class HangsUpAfterEachMessage:
+    """Accepts a message, then closes the connection (a per-connection message limit)."""
+
+    def __init__(self, recorder):
+        self.recorder = recorder
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = await self.recorder.handle_DATA(server, session, envelope)
+        asyncio.get_running_loop().call_soon(server.transport.close)  # after the reply goes
+        return reply
+
+
+def test_a_server_that_hangs_up_between_messages_gets_the_whole_batch_in_one_run(
+    newsletter, settings, smtp_server, retries
+):
+    readers, send, batch = start(newsletter, 3)
+    controller, settings.EMAIL_PORT = start_smtp_server(HangsUpAfterEachMessage(smtp_server))
+    try:
+        services.send_batch(batch_id=batch.pk)
+    finally:
+        controller.stop()
+
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT and retries == []
+    assert sorted(r for m in smtp_server.messages for r in m["to"]) == sorted(
+        r.email for r in readers
+    )
+
+
+def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
+    newsletter, settings, retries, monkeypatch
+):
+    """ESPs and other backends: a refused connection is an outage too."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def refuse(self, messages):
+        raise ConnectionRefusedError("Connection refused")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
+    _readers, send, batch = start(newsletter, 2)
+
+    services.send_batch(batch_id=batch.pk)
+
+    assert retries == [((batch.pk,), 30)]
+    assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
+    assert Batch.objects.get(pk=batch.pk).connection_failures == 1
+
+
+def test_a_recipient_refused_at_rcpt_is_still_failed_and_bounced(
+    newsletter, settings, smtp_server, retries
+):
+    class NoSuchUser:
+        def __init__(self, recorder, gone):
+            self.recorder, self.gone = recorder, gone
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == self.gone:
+                return "550 5.1.1 No such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            return await self.recorder.handle_DATA(server, session, envelope)
+
+    readers, _send, batch = start(newsletter, 3)
+    gone = readers[1]
+    controller, settings.EMAIL_PORT = start_smtp_server(NoSuchUser(smtp_server, gone.email))
+    try:
+        services.send_batch(batch_id=batch.pk)
+    finally:
+        controller.stop()
+
+    failed = Delivery.objects.get(subscriber=gone)
+    assert failed.status == Delivery.Status.FAILED and "550" in failed.last_error
+    gone.refresh_from_db()
+    assert gone.status == Subscriber.Status.BOUNCED
+    assert len(smtp_server.messages) == 2
