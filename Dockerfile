@@ -23,7 +23,7 @@ COPY static static
 # collectstatic needs settings to load; these throwaway values never reach a running container.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/var && chown -R tasp:tasp /app/var
+    && mkdir -p /app/var/media && chown -R tasp:tasp /app/var
 
 USER tasp
 EXPOSE 8000

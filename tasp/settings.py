@@ -305,6 +305,8 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
 NEWSLETTER_BATCH_TIMEOUT = env.int("NEWSLETTER_BATCH_TIMEOUT", default=600)  # seconds: sweeper
 NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+# Batch runs in a row that could not reach the mail server before the send pauses itself.
+NEWSLETTER_MAX_CONNECTION_FAILURES = env.int("NEWSLETTER_MAX_CONNECTION_FAILURES", default=5)
 NEWSLETTER_MAX_RATE = env.int("NEWSLETTER_MAX_RATE", default=0)  # messages/second; 0 = no limit
 NEWSLETTER_ERROR_THRESHOLD = env.float("NEWSLETTER_ERROR_THRESHOLD", default=0.2)
 NEWSLETTER_ERROR_MINIMUM = env.int("NEWSLETTER_ERROR_MINIMUM", default=50)

@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -7,16 +8,37 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_docker_compose_file_is_valid():
+def compose_config(folder: Path, **env) -> subprocess.CompletedProcess:
     assert shutil.which("docker-compose"), "make test installs Debian's docker-compose"
-    result = subprocess.run(
-        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
-        cwd=ROOT,
+    shutil.copy(ROOT / "docker-compose.yml", folder / "docker-compose.yml")
+    return subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "config"],
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | env,
     )
+
+
+def test_docker_compose_file_is_valid_with_the_example_env_file(tmp_path):
+    env_file = (ROOT / ".env.example").read_text()
+    (tmp_path / ".env").write_text(env_file + "\nDJANGO_SECRET_KEY=a-real-secret-from-env\n")
+
+    result = compose_config(tmp_path)
+
     assert result.returncode == 0, result.stderr
+    web = yaml.safe_load(result.stdout)["services"]["web"]
+    assert web["environment"]["DJANGO_SECRET_KEY"] == "a-real-secret-from-env"
+
+
+def test_compose_will_not_start_without_a_secret_key(tmp_path):
+    (tmp_path / ".env").write_text("DJANGO_ALLOWED_HOSTS=localhost\n")
+
+    result = compose_config(tmp_path)
+
+    assert result.returncode != 0
+    assert "set DJANGO_SECRET_KEY in .env" in result.stderr
 
 
 def test_compose_runs_the_whole_stack():

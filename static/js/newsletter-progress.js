@@ -9,6 +9,7 @@
   function render(box, data) {
     var status = box.querySelector(".tasp-send-status");
     var text = data.status_display + " — " + data.sent + " sent, " + data.failed + " failed, " +
+      (data.skipped ? data.skipped + " skipped (left before sending), " : "") +
       data.remaining + " remaining of " + data.total + " (" + data.percent + "%)";
     if (data.rate) { text += ", " + data.rate + " per second"; }
     if (data.eta_seconds) { text += ", about " + Math.ceil(data.eta_seconds / 60) + " min left"; }

@@ -21,12 +21,18 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole test session (per xdist worker)."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     assert os.path.exists(CHROMIUM), "make test installs Debian's chromium"
+    # Once Playwright's event loop runs in this thread, Django keys connections by context, not
+    # thread: a connection opened before it (the test database set-up's) would be orphaned and
+    # keep the test database from being dropped at the end. Close them on both sides.
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
+        connections.close_all()
         browser.close()
 
 
