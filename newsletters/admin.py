@@ -308,22 +308,30 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected subscribers' data (JSON)")
     def export_json(self, request, queryset):
-        data = [subscriber_data(s) for s in queryset.prefetch_related("subscriptions__newsletter")]
+        subscribers = queryset.prefetch_related(
+            "subscriptions__newsletter", "deliveries__send__issue", "deliveries__send__newsletter"
+        )
+        data = [subscriber_data(s) for s in subscribers]
         response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="subscriber-data.json"'
         return response
 
-    @admin.action(description="Erase selected subscribers (right to erasure)")
+    @admin.action(
+        description="Erase selected subscribers (right to erasure)", permissions=["delete"]
+    )
     def erase(self, request, queryset):
-        # Their subscriptions and delivery records (which hold the address) go with them.
-        count = queryset.count()
-        queryset.delete()
+        count = services.erase_subscribers(subscribers=queryset)
         messages.success(
             request, f"Erased {count} subscriber(s) with their subscriptions and delivery records."
         )
 
 
+def _iso(value):
+    return value.isoformat() if value else None
+
+
 def subscriber_data(subscriber) -> dict:
+    """Everything kept about one person (a subject access request), newest deliveries first."""
     return {
         "email": subscriber.email,
         "name": subscriber.name,
@@ -336,6 +344,18 @@ def subscriber_data(subscriber) -> dict:
         "consent_wording": subscriber.consent_wording,
         "collected_at": subscriber.collected_at.isoformat() if subscriber.collected_at else None,
         "collected_where": subscriber.collected_where,
+        "created_at": _iso(subscriber.created_at),
+        "confirmed_at": _iso(subscriber.confirmed_at),
+        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
+        "emails_sent": [
+            {
+                "issue": d.send.issue.title,
+                "list": d.send.newsletter.name,
+                "status": d.status,
+                "sent_at": _iso(d.sent_at),
+            }
+            for d in sorted(subscriber.deliveries.all(), key=lambda d: d.pk, reverse=True)
+        ],
         "subscriptions": [
             {
                 "list": s.newsletter.name,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 
-from .models import Newsletter, Subscriber, Subscription
+from .models import ErasedAddress, Newsletter, Subscriber, Subscription
 
 EMAIL_COLUMNS = ("Email Address", "Email", "email")
 NAME_COLUMNS = ("Name", "name")
@@ -164,6 +164,9 @@ def import_subscribers(
                 values = _row_values(row)
             except RowRejected as reason:
                 report.rejected.append((line, email, str(reason)))
+                continue
+            if ErasedAddress.objects.of(email).exists():
+                report.rejected.append((line, email, "Erased at their request: left off."))
                 continue
             existing = Subscriber.objects.filter(email__iexact=email).first()
             if existing and existing.is_suppressed:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Self
 
@@ -331,6 +332,31 @@ class Subscriber(models.Model):
             self.Status.BOUNCED,
             self.Status.COMPLAINED,
         }
+
+
+class ErasedAddressQuerySet(models.QuerySet):
+    def of(self, email: str) -> Self:
+        return self.filter(digest=ErasedAddress.digest_of(email))
+
+
+class ErasedAddress(models.Model):
+    """Someone erased at their request, kept only as a one-way digest of the address, so that
+    membership or an import never quietly adds them back. Their own double opt-in removes it."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    objects = ErasedAddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "erased addresses"
+
+    def __str__(self) -> str:
+        return f"Erased {self.erased_at:%Y-%m-%d}"
+
+    @staticmethod
+    def digest_of(email: str) -> str:
+        return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 class Subscription(models.Model):

@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from tasp.mail import send_templated_email
 
-from .models import Batch, Delivery, Issue, Newsletter, Send, Subscriber, Subscription
+from .models import (
+    Batch,
+    Delivery,
+    ErasedAddress,
+    Issue,
+    Newsletter,
+    Send,
+    Subscriber,
+    Subscription,
+)
 from .rendering import MimeTemplate, RenderedIssue, new_message_id
 from .transport import DeliveryError, open_transport
 
@@ -100,6 +109,7 @@ def confirm_subscription(*, token: str) -> Subscriber | None:
     subscriber.consent_wording = CONSENT_WORDING
     subscriber.unsubscribed_at = None
     subscriber.save()
+    ErasedAddress.objects.of(subscriber.email).delete()  # they came back of their own accord
     for newsletter in Newsletter.objects.filter(pk__in=data["lists"]):
         Subscription.objects.update_or_create(
             subscriber=subscriber,
@@ -190,8 +200,11 @@ def suppress(*, email: str, status: str) -> None:
 
 def subscribe_member(
     *, email: str, name: str, organisation: str, newsletter: Newsletter
-) -> Subscriber:
-    """A representative of an active member: subscribed unless they ever opted out."""
+) -> Subscriber | None:
+    """A representative of an active member: subscribed unless they ever opted out or asked to
+    be erased (then None)."""
+    if ErasedAddress.objects.of(email).exists():
+        return None
     subscriber, _ = Subscriber.objects.get_or_create(
         email__iexact=email,
         defaults={
@@ -235,8 +248,21 @@ def subscribe_representatives(*, membership) -> int:
             organisation=membership.organisation.name,
             newsletter=newsletter,
         )
-        count += not subscriber.is_suppressed
+        count += subscriber is not None and not subscriber.is_suppressed
     return count
+
+
+@transaction.atomic
+def erase_subscribers(*, subscribers) -> int:
+    """Right to erasure: delete the subscribers with their subscriptions and delivery records
+    (which hold the address), keeping only a digest so nothing adds them back by itself."""
+    emails = list(subscribers.values_list("email", flat=True))
+    ErasedAddress.objects.bulk_create(
+        [ErasedAddress(digest=ErasedAddress.digest_of(email)) for email in emails],
+        ignore_conflicts=True,
+    )
+    subscribers.delete()
+    return len(emails)
 
 
 # --- Sending -------------------------------------------------------------------------------

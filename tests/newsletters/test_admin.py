@@ -3,7 +3,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from newsletters.models import Delivery, Send, Subscriber
+from newsletters.models import Delivery, ErasedAddress, Send, Subscriber
 from newsletters.tasks import send_test_task
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
 
@@ -110,10 +110,62 @@ def test_subscriber_data_export_and_erasure(staff_client, issue):
         data[0]["email"] == subscriber.email
         and data[0]["subscriptions"][0]["list"] == "TASP Newsletter"
     )
+    assert data[0]["emails_sent"] == [
+        {
+            "issue": "Newsletter - Spring 2020",
+            "list": "TASP Newsletter",
+            "status": "queued",
+            "sent_at": None,
+        }
+    ]
+    assert data[0]["created_at"]
 
     staff_client.post(url, {"action": "erase", "_selected_action": [subscriber.pk]})
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
     assert not Delivery.objects.filter(email=subscriber.email).exists()
+    assert ErasedAddress.objects.of(subscriber.email.upper()).exists()  # a digest, no address
+    assert subscriber.email not in str(list(ErasedAddress.objects.values()))
+
+
+def test_an_erased_person_is_not_added_back_by_membership_or_import(issue):
+    from newsletters import services
+    from newsletters.imports import import_subscribers
+
+    erased = Subscriber.objects.first()
+    services.erase_subscribers(subscribers=Subscriber.objects.filter(pk=erased.pk))
+
+    assert (
+        services.subscribe_member(
+            email=erased.email, name="Back", organisation="X", newsletter=issue.newsletter
+        )
+        is None
+    )
+    report = import_subscribers(
+        data=f"Email Address,First Name\n{erased.email},Back\n".encode(),
+        newsletter=issue.newsletter,
+        basis=Subscriber.Basis.CONSENT,
+        dry_run=False,
+    )
+    assert report.rejected and "Erased at their request" in report.rejected[0][2]
+    assert not Subscriber.objects.filter(email=erased.email).exists()
+
+
+def test_erasing_needs_delete_permission(client, issue, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(
+        email="viewer@example.org", password="a-long-viewer-pass", is_staff=True
+    )
+    viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
+    client.force_login(viewer)
+    subscriber = Subscriber.objects.first()
+
+    client.post(
+        reverse("admin:newsletters_subscriber_changelist"),
+        {"action": "erase", "_selected_action": [subscriber.pk]},
+    )
+
+    assert Subscriber.objects.filter(pk=subscriber.pk).exists()
 
 
 def test_staff_pages_need_staff(client, user, issue):
