@@ -206,9 +206,9 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
     def progress(self, request, send_id):
         send = get_object_or_404(Send, pk=send_id)
         data = send.progress()
+        control = {Send.Status.PAUSED: "resume", Send.Status.SCHEDULED: "cancel"}
         data["control_url"] = reverse(
-            "admin:newsletters_send_control",
-            args=[send.pk, "resume" if send.status == Send.Status.PAUSED else "pause"],
+            "admin:newsletters_send_control", args=[send.pk, control.get(send.status, "pause")]
         )
         return JsonResponse(data)
 
@@ -222,6 +222,11 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
         elif action == "resume":
             services.resume_send(send=send)
             messages.success(request, "The send has resumed.")
+        elif action == "cancel":
+            if services.cancel_send(send=send):
+                messages.success(request, f"The send to {send.newsletter} is cancelled.")
+            else:
+                messages.error(request, "That send has already started: pause it instead.")
         return redirect("admin:newsletters_issue_change", send.issue_id)
 
     class Media:
@@ -385,5 +390,22 @@ class SendAdmin(admin.ModelAdmin):
     # The audience can be thousands of subscribers: their deliveries list them instead.
     exclude = ["html_template", "text_template", "subject", "audience"]
 
+    actions = ["cancel_scheduled"]
+
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A send's deliveries are the record of who got the issue and what keeps it from going
+        # to a list twice: only a send called off before it started may go.
+        if obj is not None and obj.status != Send.Status.CANCELLED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Cancel selected sends that have not started", permissions=["change"])
+    def cancel_scheduled(self, request, queryset):
+        cancelled = sum(services.cancel_send(send=send) for send in queryset)
+        skipped = queryset.count() - cancelled
+        messages.success(request, f"{cancelled} send(s) cancelled.")
+        if skipped:
+            messages.warning(request, f"{skipped} had already started and were left alone.")

@@ -638,6 +638,24 @@ def pause_send(*, send: Send, reason: str = "Paused by staff.") -> None:
     )
 
 
+@transaction.atomic
+def cancel_send(*, send: Send) -> bool:
+    """Call off a send that has not started (nobody has been sent anything); the issue may then
+    be sent or scheduled again. False when it has already started."""
+    if not Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
+        status=Send.Status.CANCELLED
+    ):
+        return False
+    still_going = (
+        Send.objects.filter(issue_id=send.issue_id).exclude(status=Send.Status.CANCELLED).exists()
+    )
+    if not still_going:
+        Issue.objects.filter(pk=send.issue_id, status=Issue.Status.SCHEDULED).update(
+            status=Issue.Status.DRAFT
+        )
+    return True
+
+
 def resume_send(*, send: Send) -> None:
     with transaction.atomic():
         if not Send.objects.filter(pk=send.pk, status=Send.Status.PAUSED).update(

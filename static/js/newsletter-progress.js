@@ -24,7 +24,7 @@
     }
     bar.value = data.percent;
     var button = box.querySelector("button");
-    if (data.status === "sending" || data.status === "paused") {
+    if (data.status === "sending" || data.status === "paused" || data.status === "scheduled") {
       if (!button) {
         button = document.createElement("button");
         button.type = "button";
@@ -43,7 +43,7 @@
         box.appendChild(button);
       }
       button.dataset.url = data.control_url;
-      button.textContent = data.status === "paused" ? "Resume" : "Pause";
+      button.textContent = {paused: "Resume", scheduled: "Cancel send"}[data.status] || "Pause";
     } else if (button) {
       button.remove();
     }

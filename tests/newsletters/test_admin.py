@@ -174,3 +174,46 @@ def test_staff_pages_need_staff(client, user, issue):
     response = client.get(reverse("admin:newsletters_issue_preview", args=[issue.pk, "html"]))
 
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_staff_cancel_a_scheduled_send_and_may_schedule_the_issue_again(staff_client, issue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsletters import services
+    from newsletters.models import Issue
+
+    later = timezone.now() + timedelta(days=1)
+    send = services.schedule_send(issue=issue, newsletter=issue.newsletter, at=later)
+    progress = staff_client.get(reverse("admin:newsletters_send_progress", args=[send.pk])).json()
+    assert progress["control_url"].endswith("/cancel/")
+
+    staff_client.post(progress["control_url"])
+
+    send.refresh_from_db()
+    issue.refresh_from_db()
+    assert send.status == Send.Status.CANCELLED
+    assert issue.status == Issue.Status.DRAFT
+    assert services.start_due_sends(now=later + timedelta(minutes=1)) == 0  # it never starts
+    again = services.schedule_send(issue=issue, newsletter=issue.newsletter, at=later)
+    assert again.status == Send.Status.SCHEDULED
+
+
+def test_a_started_send_cannot_be_cancelled_or_deleted(staff_client, issue):
+    from newsletters import services
+
+    send = services.schedule_send(issue=issue, newsletter=issue.newsletter)
+    services.start_send(send_id=send.pk)
+
+    assert services.cancel_send(send=send) is False
+    staff_client.post(
+        reverse("admin:newsletters_send_changelist"),
+        {"action": "delete_selected", "_selected_action": [send.pk], "post": "yes"},
+    )
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENDING
+    assert (
+        staff_client.get(reverse("admin:newsletters_send_delete", args=[send.pk])).status_code
+        == 403
+    )
