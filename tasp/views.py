@@ -26,6 +26,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's own page is bare; this one says what to do, in the site's layout."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "429.html", status=429)
 

@@ -26,6 +26,30 @@ def test_unknown_pages_get_the_site_404(client, settings):
     assert "Page not found" in response.content.decode()
 
 
+def test_a_form_without_its_csrf_token_gets_the_sites_page_and_changes_nothing():
+    from django.test import Client
+
+    from newsletters.models import Subscriber
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("newsletters:subscribe"), {"email": "x@example.org"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Please try again" in html
+    assert 'href="/newsletters/"' in html  # the site's own navigation
+    assert not Subscriber.objects.exists()
+
+
+def test_the_500_page_renders_in_the_site_layout(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert "Sorry, there is a problem" in response.content.decode()
+
+
 def test_seed_demo_is_idempotent_and_prints_the_login(settings, capsys):
     settings.DEBUG = True
 
