@@ -226,8 +226,22 @@ def subscribe_member(
     ).exists():
         return subscriber  # left this list before: stays off it
     if subscriber.status == Subscriber.Status.PENDING:
+        # Never confirmed their own request: membership is now the basis, and the record says so.
         subscriber.status = Subscriber.Status.ACTIVE
-        subscriber.save(update_fields=["status"])
+        subscriber.lawful_basis = Subscriber.Basis.SOFT_OPT_IN
+        subscriber.source = Subscriber.Source.MEMBERSHIP
+        subscriber.collected_at = subscriber.confirmed_at = timezone.now()
+        subscriber.collected_where = f"Membership of {organisation}"
+        subscriber.save(
+            update_fields=[
+                "status",
+                "lawful_basis",
+                "source",
+                "collected_at",
+                "confirmed_at",
+                "collected_where",
+            ]
+        )
     Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
     return subscriber
 

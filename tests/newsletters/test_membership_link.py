@@ -40,6 +40,20 @@ def test_a_representative_who_unsubscribed_everything_is_not_resubscribed(user):
     assert not Subscription.objects.filter(newsletter=newsletter).exists()
 
 
+def test_a_pending_sign_up_made_active_by_membership_records_the_soft_opt_in(user):
+    NewsletterFactory()
+    pending = SubscriberFactory(email=user.email, status=Subscriber.Status.PENDING)
+    membership = MembershipFactory(managed_by=user)
+
+    assert services.subscribe_representatives(membership=membership) >= 1
+
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.ACTIVE
+    assert pending.lawful_basis == Subscriber.Basis.SOFT_OPT_IN
+    assert pending.collected_at is not None
+    assert pending.collected_where == f"Membership of {membership.organisation.name}"
+
+
 @pytest.mark.parametrize(
     ("event_type", "status"),
     [("bounced", "bounced"), ("complained", "complained"), ("unsubscribed", "unsubscribed")],
