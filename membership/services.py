@@ -222,6 +222,7 @@ def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
             membership.price_locked_at = None
         membership.invoice = None
         membership.save(update_fields=["status", "price_locked_at", "invoice"])
+    signals.invoice_voided.send(sender=Invoice, invoice=invoice, reason=reason)
     return invoice
 
 

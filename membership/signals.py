@@ -8,3 +8,7 @@ membership_activated = Signal()
 
 # Sent once when an invoice is marked paid: ``invoice_paid.send(sender=Invoice, invoice=invoice)``.
 invoice_paid = Signal()
+
+# Sent once when an unpaid invoice is voided:
+# ``invoice_voided.send(sender=Invoice, invoice=invoice, reason=reason)``.
+invoice_voided = Signal()

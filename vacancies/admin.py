@@ -30,13 +30,6 @@ class VacancyAdminForm(VacancyCleaningMixin, forms.ModelForm):
             "organisation",
         ]
 
-    def clean_closes_on(self):
-        # Staff may correct other fields of an advert whose closing date has passed.
-        closes_on = self.cleaned_data["closes_on"]
-        if self.instance.pk and closes_on == self.instance.closes_on:
-            return closes_on
-        return super().clean_closes_on()
-
 
 class StatusChangeInline(admin.TabularInline):
     model = VacancyStatusChange

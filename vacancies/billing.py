@@ -74,6 +74,22 @@ def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal, *, send: b
     return invoice.number
 
 
+def void_vacancy_invoice(invoice_number: str, *, reason: str) -> bool:
+    """Void the advert's unpaid invoice so membership stops chasing it. True when it is void
+    (now or already); False when it has been paid, or does not exist, and so stands."""
+    from membership.models import Invoice
+    from membership.services import MembershipError, void_invoice
+
+    invoice = Invoice.objects.filter(number=invoice_number).first()
+    if invoice is None:
+        return False
+    try:
+        void_invoice(invoice=invoice, reason=reason)
+    except MembershipError:
+        return False
+    return True
+
+
 def make_member_organisation(*, name: str, user, on: date) -> None:
     """Demo data only: give ``user`` an organisation with an active membership on ``on``."""
     from membership.models import Membership, MembershipYear, Organisation, Person
@@ -96,3 +112,10 @@ def invoice_paid_receiver(sender, invoice, **kwargs) -> None:
     from .services import record_invoice_payment
 
     record_invoice_payment(invoice_number=invoice.number)
+
+
+def invoice_voided_receiver(sender, invoice, reason="", **kwargs) -> None:
+    """membership's ``invoice_voided`` signal: an advert waiting on this invoice is closed."""
+    from .services import record_invoice_void
+
+    record_invoice_void(invoice_number=invoice.number, reason=reason)

@@ -49,6 +49,10 @@ class VacancyCleaningMixin:
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
+        if self.instance.pk and closes_on == self.instance.closes_on:
+            # An unchanged date is not re-checked, so an advert in its last days can still have
+            # a typo fixed. Submitting a draft checks the date again (services.submit_vacancy).
+            return closes_on
         if closes_on and closes_on <= timezone.localdate(timezone=LONDON):
             raise ValidationError("The closing date must be in the future.")
         return closes_on
@@ -82,14 +86,14 @@ class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
             "billing_address": forms.Textarea(attrs={"rows": 4}),
             "job_pack": forms.ClearableFileInput(
                 attrs={
-                    "accept": ".pdf,.doc,.docx,application/pdf,application/msword,"
+                    "accept": ".pdf,.docx,application/pdf,"
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
                 }
             ),
         }
         help_texts = {
             "description": "Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
-            "job_pack": "Optional: a PDF or Word document.",
+            "job_pack": "Optional: a PDF or a Word .docx file (not .doc).",
             "po_number": "Optional: we print it on the invoice.",
         }
 
@@ -108,6 +112,10 @@ class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+    def changes(self) -> dict:
+        """The cleaned values of the advert's own fields, for services.edit_vacancy."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
 
 class ModerationForm(forms.Form):
@@ -150,16 +158,17 @@ class VacancyFilterForm(forms.Form):
     )
 
     def filter(self, queryset):
-        if not self.is_valid():
+        if not self.is_bound:
             return queryset
+        self.is_valid()  # a field with a bad value is left out of cleaned_data and ignored
         data = self.cleaned_data
-        if data["q"]:
+        if data.get("q"):
             queryset = queryset.search(data["q"])
-        if data["role_type"]:
+        if data.get("role_type"):
             queryset = queryset.filter(role_type=data["role_type"])
-        if data["region"]:
+        if data.get("region"):
             queryset = queryset.filter(region=data["region"])
-        if data["sort"] == "newest":
+        if data.get("sort") == "newest":
             return queryset.order_by("-published_at", "pk")
         return queryset.order_by("closes_on", "-published_at", "pk")
 

@@ -44,19 +44,19 @@ def sanitise_description(html: str) -> str:
 # --- Job pack files: the content decides the type, never the name ---------------------------
 
 PDF_MAGIC = b"%PDF-"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Word .doc
 ZIP_MAGIC = b"PK\x03\x04"  # .docx is a zip holding word/document.xml
+# Legacy Word .doc is not accepted: it is an OLE compound file, a container MSI installers and
+# other executables share, and telling them apart means parsing the container's directory.
+JOB_PACK_TYPES = "Save it as PDF or .docx."
 
 
 def job_pack_kind(uploaded) -> str | None:
-    """'pdf', 'doc' or 'docx' from the file's first bytes (and, for zips, its contents)."""
+    """'pdf' or 'docx' from the file's first bytes (and, for zips, its contents)."""
     uploaded.seek(0)
     head = uploaded.read(8)
     uploaded.seek(0)
     if head.startswith(PDF_MAGIC):
         return "pdf"
-    if head.startswith(OLE_MAGIC):
-        return "doc"
     if head.startswith(ZIP_MAGIC):
         try:
             with zipfile.ZipFile(uploaded) as archive:
@@ -80,7 +80,9 @@ def validate_job_pack(uploaded) -> None:
     kind = job_pack_kind(uploaded)
     if kind is None:
         raise ValidationError(
-            "The job pack must be a PDF or Word document (.pdf, .doc or .docx).", code="wrong_type"
+            f"The job pack must be a PDF or a Word .docx file (older .doc files are not "
+            f"accepted). {JOB_PACK_TYPES}",
+            code="wrong_type",
         )
     extension = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
     if extension != kind:

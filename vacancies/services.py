@@ -44,7 +44,8 @@ def today() -> date:
 
 
 def price_for(user) -> tuple[bool, object]:
-    """(is the user a member today, what they pay): decided here, never by the form."""
+    """(is the user a member today, what they pay): decided here, never by the form. Pass the
+    advert's poster, not whoever is looking at it (staff may edit a member's draft)."""
     if billing.is_member_user(user, today()):
         return True, None
     return False, VacancyPricing.current().non_member_price
@@ -52,18 +53,21 @@ def price_for(user) -> tuple[bool, object]:
 
 @transaction.atomic
 def submit_vacancy(*, vacancy: Vacancy, user) -> Vacancy:
-    """Send a draft on: free to moderation for members, invoiced for others. Safe to repeat."""
+    """Send a draft on: free to moderation for members, invoiced for others. Safe to repeat.
+    The price is the poster's, whoever presses the button."""
     vacancy = _locked(vacancy)
     if vacancy.status != Status.DRAFT:
         return vacancy
-    if vacancy.closes_on < today():
-        raise NotAllowed("The closing date has passed: change it before submitting.")
-    is_member, price = price_for(user)
+    if vacancy.closes_on <= today():
+        # The same rule as the form: an advert must be open for at least one more day.
+        raise NotAllowed("The closing date must be after today: change it before submitting.")
+    poster = vacancy.posted_by
+    is_member, price = price_for(poster)
     vacancy.is_member_post = is_member
     vacancy.price = price
     vacancy.submitted_at = timezone.now()
     if is_member:
-        vacancy.organisation = billing.member_organisation(user, today())
+        vacancy.organisation = billing.member_organisation(poster, today())
         vacancy.save(update_fields=["is_member_post", "price", "submitted_at", "organisation"])
         vacancy.change_status(Status.PENDING_MODERATION, by=user, note="Member: free advert.")
     else:
@@ -87,6 +91,46 @@ def submit_vacancy(*, vacancy: Vacancy, user) -> Vacancy:
     _email_poster(vacancy, "received")
     _email_staff(vacancy, "staff_new")
     return vacancy
+
+
+def _void_unpaid_invoice(vacancy: Vacancy, *, reason: str) -> str:
+    """Void the invoice of a locked non-member advert that was never paid for and never went
+    live, so membership stops chasing it. Returns a note for the history ("" if none voided)."""
+    number = vacancy.invoice_reference
+    if vacancy.is_member_post or vacancy.paid_at or vacancy.published_at or not number:
+        return ""
+    # Let go of the invoice first, so the invoice_voided signal finds no advert waiting on it.
+    vacancy.invoice_reference = ""
+    vacancy.save(update_fields=["invoice_reference"])
+    if not billing.void_vacancy_invoice(number, reason=reason):
+        vacancy.invoice_reference = number  # paid after all: it stands
+        vacancy.save(update_fields=["invoice_reference"])
+        return ""
+    return f"Invoice {number} voided."
+
+
+def record_invoice_void(*, invoice_number: str, reason: str = "") -> int:
+    """Staff voided an invoice: an advert waiting for it to be paid is closed (the poster is
+    told); a rejected one lets go of it, so fixing the advert raises a new invoice. Returns
+    how many adverts were closed."""
+    closed = 0
+    for pk in Vacancy.objects.filter(
+        invoice_reference=invoice_number, paid_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            vacancy = _locked(Vacancy(pk=pk))
+            if vacancy.invoice_reference != invoice_number or vacancy.paid_at:
+                continue
+            if vacancy.status not in (Status.PENDING_PAYMENT, Status.REJECTED):
+                continue  # published against the invoice: staff settle that themselves
+            vacancy.invoice_reference = ""
+            vacancy.save(update_fields=["invoice_reference"])
+            if vacancy.status == Status.PENDING_PAYMENT:
+                note = f"Invoice {invoice_number} voided: {reason}".strip().rstrip(":")
+                vacancy.change_status(Status.CLOSED, note=note[:500])
+                _email_poster(vacancy, "closed", voided=True)
+                closed += 1
+    return closed
 
 
 @transaction.atomic
@@ -148,11 +192,27 @@ def reject_vacancy(*, vacancy: Vacancy, by, reason: str, note: str = "") -> Vaca
     vacancy.rejection_reason = reason
     vacancy.rejection_note = note
     vacancy.save(update_fields=["rejection_reason", "rejection_note"])
-    vacancy.change_status(
-        Status.REJECTED, by=by, note=f"{vacancy.get_rejection_reason_display()}. {note}".strip()
-    )
+    label = vacancy.get_rejection_reason_display()
+    voided = _void_unpaid_invoice(vacancy, reason=f"Advert rejected: {label.lower()}")
+    vacancy.change_status(Status.REJECTED, by=by, note=f"{label}. {note} {voided}".strip()[:500])
     _email_poster(vacancy, "rejected")
     return vacancy
+
+
+@transaction.atomic
+def edit_vacancy(*, vacancy: Vacancy, by, changes: dict) -> Vacancy:
+    """Save an edit (field name → cleaned value) and, when the poster edits a published or
+    rejected advert, send it back to moderation: content and status change together."""
+    vacancy = _locked(vacancy)
+    if not vacancy.is_editable:
+        raise NotAllowed("A closed advert cannot be changed; relist it instead.")
+    new_closes_on = changes.get("closes_on")
+    if new_closes_on and new_closes_on > vacancy.closes_on:
+        vacancy.closing_reminder_sent_at = None  # a later closing date earns a new reminder
+    for name, value in changes.items():
+        Vacancy._meta.get_field(name).save_form_data(vacancy, value)
+    vacancy.save()
+    return record_vacancy_edit(vacancy=vacancy, by=by)
 
 
 @transaction.atomic
@@ -164,8 +224,23 @@ def record_vacancy_edit(*, vacancy: Vacancy, by) -> Vacancy:
     if vacancy.status not in (Status.PUBLISHED, Status.REJECTED):
         return vacancy
     if vacancy.status == Status.REJECTED and not vacancy.is_member_post and not vacancy.paid_at:
-        # Turned down before it was paid for: fixing it does not skip the invoice.
-        vacancy.change_status(Status.PENDING_PAYMENT, by=by, note="Edited by the poster.")
+        # Turned down before it was paid for: fixing it does not skip the invoice. Its invoice
+        # was voided when it was rejected, so a new one is raised at the price it was given.
+        note = "Edited by the poster."
+        if not vacancy.invoice_reference:
+            vacancy.invoice_reference = billing.raise_vacancy_invoice(
+                vacancy,
+                billing.Billing(
+                    name=vacancy.billing_name,
+                    address=vacancy.billing_address,
+                    email=vacancy.billing_email,
+                    po_number=vacancy.po_number,
+                ),
+                vacancy.price,
+            )
+            vacancy.save(update_fields=["invoice_reference"])
+            note += f" Invoice {vacancy.invoice_reference} for £{vacancy.price:,.2f}."
+        vacancy.change_status(Status.PENDING_PAYMENT, by=by, note=note)
     else:
         vacancy.change_status(Status.PENDING_MODERATION, by=by, note="Edited by the poster.")
     _email_poster(vacancy, "received", edited=True)
@@ -183,16 +258,26 @@ def close_vacancy(
         return vacancy
     if vacancy.status == Status.DRAFT:
         raise NotAllowed("A draft is not listed; there is nothing to close.")
-    vacancy.change_status(Status.CLOSED, by=by, note=note)
+    by_poster = by is None or by.pk == vacancy.posted_by_id
+    voided = _void_unpaid_invoice(
+        vacancy,
+        reason="Advert withdrawn by the poster" if by_poster else "Advert closed by staff",
+    )
+    vacancy.change_status(Status.CLOSED, by=by, note=f"{note} {voided}".strip())
     _email_poster(vacancy, "closed")
     return vacancy
 
 
 @transaction.atomic
 def relist_vacancy(*, vacancy: Vacancy, by) -> Vacancy:
-    """Copy a closed advert into a new draft the poster edits (new closing date) and submits."""
+    """Copy a closed advert into a new draft the poster edits (new closing date) and submits.
+    Safe to repeat: an advert already relisted returns the copy it made."""
+    vacancy = _locked(vacancy)
     if vacancy.status != Status.CLOSED:
         raise NotAllowed("Only a closed advert can be relisted.")
+    existing = vacancy.relistings.order_by("pk").first()
+    if existing is not None:
+        return existing
     copy = Vacancy.objects.get(pk=vacancy.pk)
     copy.pk = None
     copy.slug = ""

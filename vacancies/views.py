@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from newsletters import services as newsletter_services
 from newsletters.models import Subscriber
 
 from . import billing, services
@@ -51,7 +52,8 @@ def index(request):
 def detail(request, slug):
     vacancy = get_object_or_404(Vacancy.objects.select_related("posted_by"), slug=slug)
     can_manage = Vacancy.objects.editable_by(request.user).filter(pk=vacancy.pk).exists()
-    if vacancy.is_closed:
+    # Only an advert that was once public says "closed"; one staff never approved stays unknown.
+    if vacancy.is_closed and (vacancy.published_at or can_manage):
         return render(request, "vacancies/vacancy_closed.html", {"vacancy": vacancy}, status=410)
     if not vacancy.is_open and not can_manage:
         raise Http404("No such vacancy.")  # drafts and adverts in moderation are not public
@@ -136,16 +138,20 @@ def edit(request, slug):
         messages.error(request, "A closed advert cannot be changed; relist it instead.")
         return redirect("vacancies:manage", vacancy.slug)
     if vacancy.status == Vacancy.Status.DRAFT:
-        is_member, price = services.price_for(request.user)
+        # The poster's price, not that of whoever is editing (staff may fix a member's draft).
+        is_member, price = services.price_for(vacancy.posted_by)
     else:
         is_member, price = True, None  # billing was settled when it was submitted
     form = VacancyForm(
         request.POST or None, request.FILES or None, instance=vacancy, is_member=is_member
     )
     if request.method == "POST" and not form.is_bot and form.is_valid():
-        form.save()
-        services.record_vacancy_edit(vacancy=vacancy, by=request.user)
-        messages.success(request, "Your changes are saved.")
+        try:
+            services.edit_vacancy(vacancy=vacancy, by=request.user, changes=form.changes())
+        except services.NotAllowed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your changes are saved.")
         return redirect("vacancies:manage", vacancy.slug)
     return render(
         request,
@@ -158,7 +164,7 @@ def edit(request, slug):
 def manage(request, slug):
     vacancy = _own_vacancy(request, slug)
     is_member, price = (
-        services.price_for(request.user)
+        services.price_for(vacancy.posted_by)
         if vacancy.status == Vacancy.Status.DRAFT
         else (vacancy.is_member_post, vacancy.price)
     )
@@ -244,7 +250,11 @@ def alerts(request):
             )
         # One answer for new, known and bot addresses: nothing to learn from it.
         return render(request, "vacancies/alerts_done.html", {"email": form.cleaned_data["email"]})
-    return render(request, "vacancies/alerts.html", {"form": form})
+    return render(
+        request,
+        "vacancies/alerts.html",
+        {"form": form, "consent_wording": newsletter_services.CONSENT_WORDING},
+    )
 
 
 @require_http_methods(["GET", "POST"])

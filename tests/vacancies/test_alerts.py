@@ -223,6 +223,15 @@ def test_a_public_form_cannot_change_what_a_current_reader_hears_about(
     assert AlertFilter.objects.get(subscriber=reader).regions == ["wales"]
 
 
+def test_the_alerts_form_shows_the_consent_wording_it_records(client):
+    from newsletters.services import CONSENT_WORDING
+
+    html = client.get(reverse("vacancies:alerts")).content.decode()
+
+    assert f'<p id="consent-wording">{CONSENT_WORDING}</p>' in html
+    assert html.index("consent-wording") < html.index("Subscribe to vacancy alerts")
+
+
 def test_an_unknown_role_or_region_is_refused_and_saves_nothing(client):
     response = client.post(
         reverse("vacancies:alerts"), {"email": "x@example.org", "regions": ["atlantis"]}

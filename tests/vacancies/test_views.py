@@ -60,6 +60,9 @@ def test_filters_by_role_type_region_and_text(client):
     assert found(q="cardiff chair") == {chair}
     assert found(q="nothing like this") == set()
     assert found(region="atlantis") == {chair, scrutineer, manager}  # a bad filter is ignored
+    # ...and only that one: the good filters beside it still apply.
+    assert found(region="atlantis", role_type="independent_chair") == {chair}
+    assert found(role_type="nonsense", q="camden", sort="sideways") == {manager}
     assert "No open vacancies match" in client.get(url, {"q": "zzz"}).content.decode()
 
 
@@ -118,6 +121,23 @@ def test_a_closed_advert_says_so_with_410(client, trait):
 def test_drafts_and_adverts_in_moderation_are_not_public(client):
     for vacancy in [VacancyFactory(), VacancyFactory(pending=True)]:
         assert client.get(vacancy.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("route", ["rejected then closed", "closed in moderation"])
+def test_an_advert_never_approved_is_not_found_once_closed(client, staff_user, route):
+    from vacancies import services
+
+    vacancy = VacancyFactory(pending=True)
+    if route == "rejected then closed":
+        services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="spam")
+    services.close_vacancy(vacancy=vacancy, by=vacancy.posted_by)
+
+    response = client.get(vacancy.get_absolute_url())
+
+    assert response.status_code == 404
+    assert vacancy.title not in response.content.decode()
+    client.force_login(vacancy.posted_by)  # the poster still sees what became of it
+    assert client.get(vacancy.get_absolute_url()).status_code == 410
 
 
 def test_unknown_slug_is_404(client):
@@ -287,8 +307,14 @@ def test_a_pdf_or_word_job_pack_is_accepted(client, member, media_root):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("pack.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "must be a PDF or Word document"),
-        ("pack.docx", b"PK\x03\x04not really a zip", "must be a PDF or Word document"),
+        ("pack.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "Save it as PDF or .docx"),
+        ("pack.docx", b"PK\x03\x04not really a zip", "Save it as PDF or .docx"),
+        # An OLE compound file: legacy .doc, but MSI installers share the header.
+        (
+            "setup.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
+            "Save it as PDF or .docx",
+        ),
         ("pack.pdf", docx_bytes(), "is a DOCX document but is named .pdf"),
         ("pack.exe", pdf_bytes(), "is a PDF document but is named .exe"),
     ],

@@ -1,0 +1,120 @@
+"""A non-member's advert and its invoice stay in step: an advert that will never go live does not
+leave an invoice to be chased, and a voided invoice takes its advert out of the payment queue."""
+
+import pytest
+from django.urls import reverse
+
+from membership.models import Invoice
+from membership.services import void_invoice
+from tests.vacancies.factories import VacancyFactory
+from tests.vacancies.test_posting import BILLING, advert_data
+from vacancies import services
+from vacancies.models import Vacancy
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted(poster):
+    vacancy = VacancyFactory(posted_by=poster, **BILLING)
+    return services.submit_vacancy(vacancy=vacancy, user=poster)
+
+
+@pytest.mark.parametrize(
+    ("reason", "wording"), [("spam", "spam"), ("off_topic", "off-topic"), ("other", "other")]
+)
+def test_rejecting_an_unpaid_advert_voids_its_invoice(non_member, staff_user, reason, wording):
+    vacancy = submitted(non_member)
+    number = vacancy.invoice_reference
+
+    services.reject_vacancy(vacancy=vacancy, by=staff_user, reason=reason)
+
+    invoice = Invoice.objects.get(number=number)
+    assert invoice.status == Invoice.Status.VOID
+    assert invoice.void_reason == f"Advert rejected: {wording}"
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.REJECTED
+    assert f"Invoice {number} voided." in vacancy.status_changes.last().note
+
+
+def test_withdrawing_an_unpaid_advert_voids_its_invoice(client, non_member):
+    vacancy = submitted(non_member)
+    number = vacancy.invoice_reference
+    client.force_login(non_member)
+
+    client.post(reverse("vacancies:close", args=[vacancy.slug]))
+
+    invoice = Invoice.objects.get(number=number)
+    assert (invoice.status, invoice.void_reason) == (
+        Invoice.Status.VOID,
+        "Advert withdrawn by the poster",
+    )
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.CLOSED
+
+
+def test_closing_an_advert_that_went_live_leaves_its_invoice_to_be_paid(non_member, staff_user):
+    vacancy = submitted(non_member)
+    services.approve_vacancy(vacancy=vacancy, by=staff_user)  # against the unpaid invoice
+
+    services.close_vacancy(vacancy=vacancy, by=non_member)
+
+    assert Invoice.objects.get().status == Invoice.Status.ISSUED
+
+
+def test_a_paid_invoice_is_not_voided_by_rejection(non_member, staff_user):
+    from membership.services import mark_paid
+
+    vacancy = submitted(non_member)
+    mark_paid(invoice=Invoice.objects.get(), method="bacs", reference="BANK-9", user=staff_user)
+
+    services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="incomplete")
+
+    assert Invoice.objects.get().status == Invoice.Status.PAID
+
+
+def test_fixing_a_rejected_advert_raises_a_new_invoice_at_the_same_price(
+    client, non_member, staff_user
+):
+    vacancy = submitted(non_member)
+    services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="incomplete")
+    client.force_login(non_member)
+
+    client.post(reverse("vacancies:edit", args=[vacancy.slug]), advert_data(title="Fixed"))
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PENDING_PAYMENT
+    issued = Invoice.objects.get(status=Invoice.Status.ISSUED)
+    assert vacancy.invoice_reference == issued.number
+    assert issued.total == vacancy.price
+
+
+def test_staff_voiding_the_invoice_closes_the_advert_waiting_for_it(
+    non_member, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    vacancy = submitted(non_member)
+    number = vacancy.invoice_reference
+
+    with django_capture_on_commit_callbacks(execute=True):
+        void_invoice(invoice=Invoice.objects.get(), reason="Sent in error", user=staff_user)
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.CLOSED
+    assert vacancy.invoice_reference == ""
+    change = vacancy.status_changes.last()
+    assert (change.from_status, change.to_status) == (
+        Vacancy.Status.PENDING_PAYMENT,
+        Vacancy.Status.CLOSED,
+    )
+    assert change.note == f"Invoice {number} voided: Sent in error"
+    assert mailoutbox[-1].subject.startswith("Your vacancy advert has closed")
+    assert "invoice for your advert" in mailoutbox[-1].body
+
+
+def test_voiding_an_invoice_leaves_a_published_advert_alone(non_member, staff_user):
+    vacancy = submitted(non_member)
+    services.approve_vacancy(vacancy=vacancy, by=staff_user)
+
+    void_invoice(invoice=Invoice.objects.get(), reason="Waived", user=staff_user)
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.PUBLISHED
