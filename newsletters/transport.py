@@ -27,12 +27,16 @@ class DeliveryError(Exception):
     """A message not handed over, and whose fault that was.
 
     ``stage`` says what the failure is about. ``RECIPIENT``: this address (a reply to RCPT TO, or
-    a temporary reply to one message), so it counts against this delivery. ``SENDER``: us (MAIL
-    FROM, DATA or the login refused), so it says nothing about the address: the batch stops.
-    ``CONNECTION``: no server to talk to (refused, dropped, 421): the batch stops and waits.
+    a temporary reply to one message), so it counts against this delivery. ``MESSAGE``: this one
+    message was refused after the server had it (a full mailbox, a spam verdict): it counts
+    against this delivery but is never a bounce; a server refusing every message shows up in
+    the error threshold. ``SENDER``: us (MAIL FROM, relaying or the login refused), so it says
+    nothing about the address: the batch stops. ``CONNECTION``: no server to talk to (refused,
+    dropped, 421) or an ESP down or over quota: the batch stops and waits.
     """
 
     RECIPIENT = "recipient"
+    MESSAGE = "message"
     SENDER = "sender"
     CONNECTION = "connection"
 
@@ -52,7 +56,7 @@ class DeliveryError(Exception):
     @property
     def stops_batch(self) -> bool:
         """Not about this recipient: no delivery is charged with it, the batch's rows wait."""
-        return self.stage != self.RECIPIENT
+        return self.stage in (self.SENDER, self.CONNECTION)
 
 
 def open_transport():
@@ -142,7 +146,12 @@ def delivery_error(error: Exception, *, opening: bool = False) -> DeliveryError:
     connection, sender = DeliveryError.CONNECTION, DeliveryError.SENDER
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(error.recipients.values()))
-        stage = connection if code == SERVICE_CLOSING else DeliveryError.RECIPIENT
+        if code == SERVICE_CLOSING:
+            stage = connection
+        elif _refuses_us(code, _text(reply)):
+            stage = sender  # "unable to relay", "authentication required": every RCPT would fail
+        else:
+            stage = DeliveryError.RECIPIENT
         return DeliveryError(code, _text(reply), stage=stage)
     if isinstance(error, smtplib.SMTPResponseException):
         code, text = error.smtp_code, _text(error.smtp_error)
@@ -155,11 +164,21 @@ def delivery_error(error: Exception, *, opening: bool = False) -> DeliveryError:
             # Refused at MAIL FROM, for good or for now: the server will not take our mail.
             return DeliveryError(code, text, stage=sender)
         if isinstance(error, smtplib.SMTPDataError) and _is_permanent(code):
-            # The recipient was accepted; the server refused the message or the sender.
-            return DeliveryError(code, text, stage=sender)
+            # The recipient was accepted, then this message refused: charged to this delivery
+            # (it is not retried for ever), never a bounce.
+            return DeliveryError(code, text, stage=DeliveryError.MESSAGE)
         return DeliveryError(code, text)  # a temporary reply to this message: retry it
     # Refused or dropped connections say nothing about the address.
     return DeliveryError(None, _describe(error), stage=connection)
+
+
+# Replies to RCPT TO that are about the sending server, not the address (RFC 3463 5.7.x is
+# "security or policy", used for both; these words and 530 single out relaying and login).
+SENDER_REFUSAL_WORDS = ("relay", "authenticat", "not permitted to send", "sender address rejected")
+
+
+def _refuses_us(code: int | None, text: str) -> bool:
+    return code == 530 or any(word in text.lower() for word in SENDER_REFUSAL_WORDS)
 
 
 def _is_permanent(code: int | None) -> bool:
@@ -215,19 +234,24 @@ class BackendTransport:
 
 
 def _backend_error(error: Exception) -> DeliveryError:
+    from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+
+    text = str(error)[:400]
     if isinstance(error, (smtplib.SMTPException, OSError)):
         return delivery_error(error)
-    if isinstance(error.__cause__, OSError):  # an ESP's API could not be reached
-        return DeliveryError(None, str(error)[:400], stage=DeliveryError.CONNECTION)
-    return DeliveryError(_anymail_code(error), str(error)[:400])
-
-
-def _anymail_code(error: Exception) -> int | None:
-    from anymail.exceptions import AnymailRecipientsRefused
-
     if isinstance(error, AnymailRecipientsRefused):
-        return 550
-    return None
+        return DeliveryError(550, text)
+    if isinstance(error.__cause__, OSError):  # an ESP's API could not be reached
+        return DeliveryError(None, text, stage=DeliveryError.CONNECTION)
+    status = getattr(error, "status_code", None) or getattr(
+        getattr(error, "response", None), "status_code", None
+    )
+    if isinstance(error, AnymailAPIError) and status in (401, 403):
+        # A wrong API key or a suspended account: no message will go until staff fix it.
+        return DeliveryError(554, f"ESP answered HTTP {status}: {text}", stage=DeliveryError.SENDER)
+    if isinstance(error, AnymailAPIError) and (status is None or status == 429 or status >= 500):
+        return DeliveryError(None, text, stage=DeliveryError.CONNECTION)  # down or over quota
+    return DeliveryError(None, text)  # about this message (e.g. a 400): retried, then failed
 
 
 def _text(reply) -> str:

@@ -258,11 +258,13 @@ def close_vacancy(
         return vacancy
     if vacancy.status == Status.DRAFT:
         raise NotAllowed("A draft is not listed; there is nothing to close.")
-    by_poster = by is None or by.pk == vacancy.posted_by_id
-    voided = _void_unpaid_invoice(
-        vacancy,
-        reason="Advert withdrawn by the poster" if by_poster else "Advert closed by staff",
-    )
+    if by is None:
+        reason = f"Advert closed: {note.rstrip('.')}"  # by the system, e.g. its closing date
+    elif by.pk == vacancy.posted_by_id:
+        reason = "Advert withdrawn by the poster"
+    else:
+        reason = "Advert closed by staff"
+    voided = _void_unpaid_invoice(vacancy, reason=reason)
     vacancy.change_status(Status.CLOSED, by=by, note=f"{note} {voided}".strip())
     _email_poster(vacancy, "closed")
     return vacancy
@@ -303,7 +305,9 @@ def relist_vacancy(*, vacancy: Vacancy, by) -> Vacancy:
 
 
 def close_expired_vacancies(*, day: date | None = None) -> int:
-    """Close every published advert whose closing day has ended; returns how many."""
+    """Close every published advert whose closing day has ended, and every advert still waiting
+    for payment or moderation by then (it can no longer be published: its unpaid invoice is
+    voided). Returns how many closed."""
     closed = 0
     for pk in Vacancy.objects.expired(day).values_list("pk", flat=True):
         with transaction.atomic():
@@ -313,6 +317,10 @@ def close_expired_vacancies(*, day: date | None = None) -> int:
             vacancy.change_status(Status.CLOSED, note="Closing date passed.")
             _email_poster(vacancy, "closed", expired=True)
             closed += 1
+    day = day or timezone.localdate(timezone=LONDON)
+    for vacancy in Vacancy.objects.awaiting_moderation().filter(closes_on__lt=day):
+        close_vacancy(vacancy=vacancy, note="Closing date passed before it was published.")
+        closed += 1
     return closed
 
 

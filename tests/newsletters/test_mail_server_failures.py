@@ -76,15 +76,21 @@ class RefusesUs:
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_at == "RCPT" and self.refusing():
+            return "550 5.7.1 Sender not authorised: unable to relay"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_at == "DATA" and self.refusing():
-            return "554 5.7.1 Sender not authorised to send this message"
+            return "554 5.7.1 Message rejected as spam"
         return await self.recorder.handle_DATA(server, session, envelope)
 
 
 @pytest.mark.parametrize(
     ("refuse_at", "accept", "pipelining"),
-    [("MAIL", 0, False), ("MAIL", 1, True), ("DATA", 0, False), ("DATA", 1, True)],
+    [("MAIL", 0, False), ("MAIL", 1, True), ("RCPT", 0, False), ("RCPT", 1, True)],
 )
 def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     newsletter,
@@ -125,6 +131,64 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     assert sorted(r for m in smtp_server.messages for r in m["to"]) == sorted(
         r.email for r in readers
     )
+
+
+@pytest.mark.parametrize("pipelining", [False, True])
+def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_pause(
+    newsletter, settings, smtp_server, staff_emails, retries, pipelining
+):
+    _readers, send, batch = start(newsletter, 3)
+    refuser = RefusesUs(smtp_server, refuse_at="DATA", accept=1, pipelining=pipelining)
+    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
+    try:
+        services.send_batch(batch_id=batch.pk)
+    finally:
+        controller.stop()
+
+    send.refresh_from_db()
+    rows = list(send.deliveries.order_by("pk").values_list("status", "attempts"))
+    assert rows == [("sent", 1), ("failed", 1), ("failed", 1)]  # charged, not retried for ever
+    assert "rejected as spam" in send.deliveries.filter(status="failed").first().last_error
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {"active"}  # no bounce
+    assert send.status == Send.Status.SENT and retries == []
+
+
+def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
+    newsletter, settings, staff_emails, retries, monkeypatch
+):
+    from anymail.exceptions import AnymailAPIError
+
+    from newsletters import transport
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _readers, send, batch = start(newsletter, 3)
+
+    class Response:
+        def __init__(self, status):
+            self.status_code, self.text, self.reason = status, "", ""
+
+        def json(self):
+            return {}
+
+    def failing(status):
+        def send(self, *, message):
+            error = AnymailAPIError(  # as anymail's requests-based backends raise it
+                f"ESP API response {status}", status_code=status, response=Response(status)
+            )
+            raise transport._backend_error(error)
+
+        return send
+
+    monkeypatch.setattr(transport.BackendTransport, "send", failing(503))
+    services.send_batch(batch_id=batch.pk)
+    assert len(retries) == 1  # the batch waits, with backoff
+    assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
+
+    monkeypatch.setattr(transport.BackendTransport, "send", failing(401))
+    services.send_batch(batch_id=batch.pk)
+    send.refresh_from_db()
+    assert send.status == Send.Status.PAUSED and "HTTP 401" in send.paused_reason
+    assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
 
 
 def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(

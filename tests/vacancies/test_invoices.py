@@ -1,6 +1,8 @@
 """A non-member's advert and its invoice stay in step: an advert that will never go live does not
 leave an invoice to be chased, and a voided invoice takes its advert out of the payment queue."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -118,3 +120,30 @@ def test_voiding_an_invoice_leaves_a_published_advert_alone(non_member, staff_us
 
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED
+
+
+def test_an_unpaid_advert_that_reaches_its_closing_date_is_closed_and_its_invoice_voided(
+    non_member,
+):
+    import time_machine
+
+    vacancy = submitted(non_member)
+    number = vacancy.invoice_reference
+    after = vacancy.closes_on + timedelta(days=1)
+
+    with time_machine.travel(f"{after:%Y-%m-%d} 09:00 +00:00", tick=False):
+        assert services.close_expired_vacancies() == 1
+        assert services.close_expired_vacancies() == 0  # once
+
+    vacancy.refresh_from_db()
+    assert vacancy.status == Vacancy.Status.CLOSED
+    invoice = Invoice.objects.get(number=number)
+    assert invoice.status == Invoice.Status.VOID
+    assert invoice.void_reason == "Advert closed: Closing date passed before it was published"
+    assert client_get_status(vacancy) == 404  # never published: nothing to show
+
+
+def client_get_status(vacancy):
+    from django.test import Client
+
+    return Client().get(vacancy.get_absolute_url()).status_code

@@ -14,9 +14,12 @@ def copy_issues_back(apps, schema_editor):
     VacancyAlert = apps.get_model("vacancies", "VacancyAlert")
     for alert in VacancyAlert.objects.all():
         first = alert.issues.order_by("pk").first()
-        if first is not None:
-            alert.issue_id = first.pk
-            alert.save(update_fields=["issue"])
+        if first is None:
+            # Announced to nobody (no reader's filter matched): the old schema cannot say that.
+            alert.delete()
+            continue
+        alert.issue_id = first.pk
+        alert.save(update_fields=["issue"])
 
 
 def alerts_list_options(apps, schema_editor):
