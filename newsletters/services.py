@@ -28,6 +28,7 @@ from .models import (
     Subscription,
 )
 from .rendering import MimeTemplate, RenderedIssue, new_message_id
+from .signals import subscription_confirmed
 from .transport import DeliveryError, open_transport
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,16 @@ CONSENT_WORDING = (
 
 @transaction.atomic
 def request_subscription(
-    *, email: str, name: str, organisation: str, newsletters: list[Newsletter], ip: str | None
+    *,
+    email: str,
+    name: str,
+    organisation: str,
+    newsletters: list[Newsletter],
+    ip: str | None,
+    options: dict | None = None,
 ) -> None:
-    """Record the request and email a confirmation link; says nothing about known addresses."""
+    """Record the request and email a confirmation link; says nothing about known addresses.
+    ``options`` travel in the signed link and reach ``subscription_confirmed`` listeners."""
     subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
         email__iexact=email.strip(),
         defaults={"email": email, "name": name, "organisation": organisation},
@@ -69,6 +77,7 @@ def request_subscription(
             "name": name,
             "organisation": organisation,
             "ip": ip,
+            "options": options or {},
         }
     )
     from django.urls import reverse
@@ -110,12 +119,19 @@ def confirm_subscription(*, token: str) -> Subscriber | None:
     subscriber.unsubscribed_at = None
     subscriber.save()
     ErasedAddress.objects.of(subscriber.email).delete()  # they came back of their own accord
-    for newsletter in Newsletter.objects.filter(pk__in=data["lists"]):
+    newsletters = list(Newsletter.objects.filter(pk__in=data["lists"]))
+    for newsletter in newsletters:
         Subscription.objects.update_or_create(
             subscriber=subscriber,
             newsletter=newsletter,
             defaults={"unsubscribed_at": None, "subscribed_at": now},
         )
+    subscription_confirmed.send(
+        sender=Subscriber,
+        subscriber=subscriber,
+        newsletters=newsletters,
+        options=data.get("options") or {},
+    )
     return subscriber
 
 

@@ -11,3 +11,15 @@ class VacanciesConfig(AppConfig):
 
         invoice_paid.connect(invoice_paid_receiver, dispatch_uid="vacancies.invoice_paid")
         invoice_voided.connect(invoice_voided_receiver, dispatch_uid="vacancies.invoice_voided")
+
+        from newsletters.signals import subscription_confirmed
+
+        subscription_confirmed.connect(
+            alert_options_receiver, dispatch_uid="vacancies.alert_options"
+        )
+
+
+def alert_options_receiver(sender, subscriber, options, **kwargs):
+    from .services import apply_confirmed_alert_options
+
+    apply_confirmed_alert_options(subscriber=subscriber, options=options)

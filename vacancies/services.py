@@ -368,7 +368,6 @@ def alerts_list():
     return newsletter
 
 
-@transaction.atomic
 def request_vacancy_alerts(
     *,
     email: str,
@@ -378,19 +377,32 @@ def request_vacancy_alerts(
     regions: list[str] = (),
 ) -> None:
     """Double opt-in to the alerts list through the newsletters app (same emails and tokens).
-    The role types and regions are kept for a new or unconfirmed address only: someone already
-    receiving alerts changes theirs from the link in their emails, not from a public form."""
-    from newsletters.models import Subscriber
+    The role types and regions travel in the signed confirmation link and take effect when the
+    owner of the address follows it (``apply_confirmed_alert_options``), never before."""
     from newsletters.services import request_subscription
 
-    newsletter = alerts_list()
-    request_subscription(email=email, name=name, organisation="", newsletters=[newsletter], ip=ip)
-    subscriber = Subscriber.objects.get(email__iexact=email.strip())
-    receiving = subscriber.status == Subscriber.Status.ACTIVE and subscriber.subscriptions.filter(
-        newsletter=newsletter, unsubscribed_at__isnull=True
+    request_subscription(
+        email=email,
+        name=name,
+        organisation="",
+        newsletters=[alerts_list()],
+        ip=ip,
+        options={ALERT_OPTIONS: {"role_types": list(role_types), "regions": list(regions)}},
     )
-    if not receiving:
-        set_alert_filter(subscriber=subscriber, role_types=role_types, regions=regions)
+
+
+ALERT_OPTIONS = "vacancy_alerts"
+
+
+def apply_confirmed_alert_options(*, subscriber, options: dict) -> AlertFilter | None:
+    """newsletters' ``subscription_confirmed``: keep the filters asked for with the request
+    (unknown values, from an old or altered form, are dropped)."""
+    chosen = options.get(ALERT_OPTIONS)
+    if not isinstance(chosen, dict):
+        return None
+    role_types = [v for v in chosen.get("role_types", []) if v in Vacancy.RoleType.values]
+    regions = [v for v in chosen.get("regions", []) if v in Vacancy.Region.values]
+    return set_alert_filter(subscriber=subscriber, role_types=role_types, regions=regions)
 
 
 def set_alert_filter(*, subscriber, role_types: list[str], regions: list[str]) -> AlertFilter:

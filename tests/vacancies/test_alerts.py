@@ -189,8 +189,13 @@ def test_people_subscribe_with_double_opt_in(
     assert "Vacancy alerts" in mailoutbox[0].body
 
 
-def test_a_new_reader_chooses_roles_and_regions_when_subscribing(
-    client, django_capture_on_commit_callbacks
+def confirm_from_email(client, message):
+    link = re.search(r"http://\S+/newsletters/confirm/(\S+)/", message.body)
+    return client.post(reverse("newsletters:confirm", args=[link.group(1)]))
+
+
+def test_a_reader_chooses_roles_and_regions_which_apply_once_confirmed(
+    client, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -201,6 +206,9 @@ def test_a_new_reader_chooses_roles_and_regions_when_subscribing(
                 "regions": ["london"],
             },
         )
+    assert not AlertFilter.objects.exists()  # nothing changes before the owner confirms
+
+    assert confirm_from_email(client, mailoutbox[-1]).status_code == 200
 
     alert_filter = AlertFilter.objects.get(subscriber__email="picky@example.org")
     assert alert_filter.role_types == ["independent_chair", "independent_scrutineer"]
@@ -208,8 +216,8 @@ def test_a_new_reader_chooses_roles_and_regions_when_subscribing(
     assert alert_filter.describe() == "Independent Chair, Independent Scrutineer; London"
 
 
-def test_a_public_form_cannot_change_what_a_current_reader_hears_about(
-    client, django_capture_on_commit_callbacks
+def test_a_public_form_cannot_change_what_a_reader_hears_about_without_their_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
 ):
     reader = _reader("reader@example.org", regions=[Vacancy.Region.WALES])
 
@@ -221,15 +229,20 @@ def test_a_public_form_cannot_change_what_a_current_reader_hears_about(
 
     assert "Check your email" in response.content.decode()  # the same answer as for anyone
     assert AlertFilter.objects.get(subscriber=reader).regions == ["wales"]
+    confirm_from_email(client, mailoutbox[-1])  # the reader themselves asked for the change
+    assert AlertFilter.objects.get(subscriber=reader).regions == ["london"]
 
 
-def test_the_alerts_form_shows_the_consent_wording_it_records(client):
-    from newsletters.services import CONSENT_WORDING
+def test_altered_options_in_a_confirmation_are_dropped():
+    reader = _reader("reader@example.org")
 
-    html = client.get(reverse("vacancies:alerts")).content.decode()
+    services.apply_confirmed_alert_options(
+        subscriber=reader,
+        options={"vacancy_alerts": {"role_types": ["astronaut"], "regions": ["london", "x"]}},
+    )
 
-    assert f'<p id="consent-wording">{CONSENT_WORDING}</p>' in html
-    assert html.index("consent-wording") < html.index("Subscribe to vacancy alerts")
+    alert_filter = AlertFilter.objects.get(subscriber=reader)
+    assert alert_filter.role_types == [] and alert_filter.regions == ["london"]
 
 
 def test_an_unknown_role_or_region_is_refused_and_saves_nothing(client):
