@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Self
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -207,6 +208,28 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(
             status=Membership.Status.ACTIVE, year__starts_on__lte=day, year__ends_on__gte=day
         )
+
+    def with_benefits_on(self, day: date | None = None) -> Self:
+        """Active on the day, or renewing within MEMBERSHIP_GRACE_DAYS of the year's start: last
+        year's membership was active and this year's is due, submitted or invoiced, so the
+        representatives keep their benefits until it is paid or lapses."""
+        day = day or timezone.localdate()
+        Status = Membership.Status
+        active = Q(status=Status.ACTIVE, year__starts_on__lte=day, year__ends_on__gte=day)
+        year_start = MembershipYear.start_for(day)
+        if day > year_start + timedelta(days=settings.MEMBERSHIP_GRACE_DAYS):
+            return self.filter(active)
+        last_year = Membership.objects.filter(
+            organisation=OuterRef("organisation"),
+            status=Status.ACTIVE,
+            year__starts_on=year_start.replace(year=year_start.year - 1),
+        )
+        renewing = Q(
+            Exists(last_year),
+            status__in=[Status.RENEWAL_DUE, Status.SUBMITTED, Status.INVOICED],
+            year__starts_on=year_start,
+        )
+        return self.filter(active | renewing)
 
     def renewal_due(self) -> Self:
         return self.filter(status=Membership.Status.RENEWAL_DUE)

@@ -85,10 +85,11 @@ class LineData:
 def is_member(
     *, organisation: Organisation | None = None, user=None, person: Person | None = None, on=None
 ) -> bool:
-    """Whether the organisation (or the organisation of this login or person) has an active
-    membership on ``on`` (default today). Lapsed, unpaid and cancelled memberships are not."""
+    """Whether the organisation (or the organisation of this login or person) has member
+    benefits on ``on`` (default today): an active membership, or last year's while this year's
+    renewal is within its grace period. Lapsed and cancelled memberships have none."""
     day = on or timezone.localdate()
-    memberships = Membership.objects.active_on(day)
+    memberships = Membership.objects.with_benefits_on(day)
     if organisation is not None:
         return memberships.filter(organisation=organisation).exists()
     if person is not None:

@@ -134,6 +134,9 @@ def test_unpaid_memberships_lapse_after_the_grace_period_and_revive_when_paid(
     renewal, business_manager, settings
 ):
     settings.MEMBERSHIP_GRACE_DAYS = 60
+    MembershipFactory(
+        organisation=renewal.organisation, year=year_of(date(2026, 4, 1)), active=True
+    )
     with time_machine.travel(date(2027, 3, 1)):
         invoice = services.submit_renewal(
             membership=renewal,
@@ -146,6 +149,7 @@ def test_unpaid_memberships_lapse_after_the_grace_period_and_revive_when_paid(
         tasks.lapse_unpaid_task()
         renewal.refresh_from_db()
         assert renewal.status == Membership.Status.INVOICED
+        assert services.is_member(user=business_manager)  # benefits carry on through the grace
     with time_machine.travel(NEXT_APRIL + timedelta(days=61)):
         tasks.lapse_unpaid_task()
         renewal.refresh_from_db()

@@ -1,5 +1,5 @@
 import threading
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -290,6 +290,25 @@ def test_a_lapsed_or_unpaid_membership_is_not_a_member(business_manager):
     membership.status = Membership.Status.LAPSED
     membership.save()
     assert not services.is_member(organisation=membership.organisation)
+
+
+def test_a_member_renewing_keeps_benefits_through_the_grace_period_only(business_manager, settings):
+    settings.MEMBERSHIP_GRACE_DAYS = 30
+    last_year = MembershipFactory(active=True, managed_by=business_manager)
+    starts = last_year.year.ends_on + timedelta(days=1)
+    renewal = MembershipFactory(
+        organisation=last_year.organisation,
+        year=MembershipYear.for_date(starts),
+        status=Membership.Status.INVOICED,
+    )
+    newcomer = MembershipFactory(year=renewal.year, status=Membership.Status.INVOICED)
+
+    assert services.is_member(user=business_manager, on=starts + timedelta(days=30))
+    assert not services.is_member(user=business_manager, on=starts + timedelta(days=31))
+    assert not services.is_member(organisation=newcomer.organisation, on=starts)  # never paid
+    renewal.status = Membership.Status.CANCELLED
+    renewal.save()
+    assert not services.is_member(user=business_manager, on=starts)  # said they would not renew
 
 
 def test_staff_can_accept_a_purchase_order_in_place_of_payment(business_manager):
