@@ -73,7 +73,11 @@ class RenderedIssue:
     def personalise(
         self, *, name: str, token: str, unsubscribe_token: str | None = None
     ) -> tuple[str, str]:
-        unsubscribe, preferences = personal_urls(token, unsubscribe_token)
+        return self.fill(name=name, urls=personal_urls(token, unsubscribe_token))
+
+    def fill(self, *, name: str, urls: tuple[str, str]) -> tuple[str, str]:
+        """HTML and text with the recipient's name and (unsubscribe, preferences) links."""
+        unsubscribe, preferences = urls
         html = (
             self.html.replace(NAME, escape(name or "subscriber"))
             .replace(UNSUBSCRIBE_URL, unsubscribe)
@@ -106,17 +110,11 @@ def new_message_id(domain: str) -> str:
 
 
 def list_headers(
-    *,
-    newsletter,
-    token: str,
-    send_header: str,
-    message_id: str,
-    unsubscribe_token: str | None = None,
+    *, newsletter, unsubscribe_url: str, send_header: str, message_id: str
 ) -> dict[str, str]:
-    unsubscribe, _ = personal_urls(token, unsubscribe_token)
     return {
         "Message-ID": message_id,
-        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": newsletter.list_id,
         "Auto-Submitted": "auto-generated",
@@ -159,6 +157,15 @@ class MimeTemplate:
         self.html_head = part.format(b=self.boundary, kind="html").encode()
         self.closing = f"--{self.boundary}--\r\n".encode()
 
+    def _personal(
+        self, name: str, token: str, unsubscribe_token: str | None
+    ) -> tuple[str, str, str, str]:
+        """One recipient's parts, each link reversed once: (name, html, text, unsubscribe)."""
+        name = one_line(name)
+        urls = personal_urls(token, unsubscribe_token)
+        html, text = self.rendered.fill(name=name, urls=urls)
+        return name, html, text, urls[0]
+
     def message_id_for(self, delivery_id: int) -> str:
         """Stable per delivery: a batch sent again after a crash repeats the same Message-ID,
         which lets mail systems drop the duplicate."""
@@ -173,11 +180,7 @@ class MimeTemplate:
         message_id: str,
         unsubscribe_token: str | None = None,
     ) -> bytes:
-        name = one_line(name)
-        html, text = self.rendered.personalise(
-            name=name, token=token, unsubscribe_token=unsubscribe_token
-        )
-        unsubscribe, _ = personal_urls(token, unsubscribe_token)
+        name, html, text, unsubscribe = self._personal(name, token, unsubscribe_token)
         personal = CRLF.join(
             [
                 f"To: {formataddr((name, one_line(email)))}".encode(),
@@ -214,10 +217,7 @@ class MimeTemplate:
         unsubscribe_token: str | None = None,
     ) -> EmailMultiAlternatives:
         """The same message as a Django email, for backends that need one (ESPs, tests)."""
-        name = one_line(name)
-        html, text = self.rendered.personalise(
-            name=name, token=token, unsubscribe_token=unsubscribe_token
-        )
+        name, html, text, unsubscribe = self._personal(name, token, unsubscribe_token)
         message = NewsletterEmail(
             subject=self.subject,
             body=text,
@@ -226,10 +226,9 @@ class MimeTemplate:
             reply_to=[self.newsletter.reply_to] if self.newsletter.reply_to else [],
             headers=list_headers(
                 newsletter=self.newsletter,
-                token=token,
+                unsubscribe_url=unsubscribe,
                 send_header=self.send_header,
                 message_id=message_id,
-                unsubscribe_token=unsubscribe_token,
             ),
         )
         message.attach_alternative(html, "text/html")

@@ -17,6 +17,16 @@ class Billing:
     email: str
     po_number: str
 
+    @classmethod
+    def of(cls, vacancy) -> Billing:
+        """The billing details a non-member gave with the advert."""
+        return cls(
+            name=vacancy.billing_name,
+            address=vacancy.billing_address,
+            email=vacancy.billing_email,
+            po_number=vacancy.po_number,
+        )
+
 
 def is_member_user(user, on: date) -> bool:
     """Is ``user`` a named person of an organisation whose membership is active on ``on``?"""

@@ -113,12 +113,7 @@ def seed_demo(*, staff) -> Iterator[str]:
                 if not is_member:
                     vacancy.invoice_reference = billing.raise_vacancy_invoice(
                         vacancy,
-                        billing.Billing(
-                            name=vacancy.billing_name,
-                            address=vacancy.billing_address,
-                            email=vacancy.billing_email,
-                            po_number=vacancy.po_number,
-                        ),
+                        billing.Billing.of(vacancy),
                         vacancy.price,
                         send=False,
                     )

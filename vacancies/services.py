@@ -75,12 +75,7 @@ def submit_vacancy(*, vacancy: Vacancy, user) -> Vacancy:
             raise NotAllowed("Billing details are needed for a paid advert.")
         invoice_number = billing.raise_vacancy_invoice(
             vacancy,
-            billing.Billing(
-                name=vacancy.billing_name,
-                address=vacancy.billing_address,
-                email=vacancy.billing_email,
-                po_number=vacancy.po_number,
-            ),
+            billing.Billing.of(vacancy),
             price,
         )
         vacancy.invoice_reference = invoice_number
@@ -230,12 +225,7 @@ def record_vacancy_edit(*, vacancy: Vacancy, by) -> Vacancy:
         if not vacancy.invoice_reference:
             vacancy.invoice_reference = billing.raise_vacancy_invoice(
                 vacancy,
-                billing.Billing(
-                    name=vacancy.billing_name,
-                    address=vacancy.billing_address,
-                    email=vacancy.billing_email,
-                    po_number=vacancy.po_number,
-                ),
+                billing.Billing.of(vacancy),
                 vacancy.price,
             )
             vacancy.save(update_fields=["invoice_reference"])
@@ -463,13 +453,14 @@ def announce_vacancies(*, vacancy_ids: list[int] | None = None, now=None) -> lis
             )
         }
         by_id = {vacancy.pk: vacancy for vacancy in vacancies}
-        sends = []
+        AlertIssue = VacancyAlert.issues.through
+        sends, links = [], []
         for wanted, subscriber_ids in alert_audiences(vacancies, newsletter).items():
             chosen = [by_id[pk] for pk in wanted]
             issue = _alert_issue(chosen, newsletter=newsletter, day=now.astimezone(LONDON).date())
-            for vacancy in chosen:
-                alerts[vacancy.pk].issues.add(issue)
+            links += [AlertIssue(vacancyalert=alerts[pk], issue=issue) for pk in wanted]
             sends.append(schedule_send(issue=issue, newsletter=newsletter, audience=subscriber_ids))
+        AlertIssue.objects.bulk_create(links)
         return sends
 
 

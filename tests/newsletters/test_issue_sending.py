@@ -22,11 +22,6 @@ def run_send(send, django_capture_on_commit_callbacks):
     return batches
 
 
-@pytest.fixture
-def newsletter():
-    return NewsletterFactory()
-
-
 def test_a_send_reaches_every_active_subscriber_once_and_no_one_else(
     newsletter, settings, mailoutbox, django_capture_on_commit_callbacks
 ):

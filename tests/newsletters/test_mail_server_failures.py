@@ -9,23 +9,10 @@ import pytest
 from newsletters import services
 from newsletters.models import Batch, Delivery, Send, Subscriber
 from newsletters.tasks import send_batch_task
-from tasp.tasks import send_email_task
 from tests.conftest import start_smtp_server
-from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
+from tests.newsletters.factories import IssueFactory, subscribe
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def newsletter():
-    return NewsletterFactory()
-
-
-@pytest.fixture
-def staff_emails(monkeypatch):
-    queued = []
-    monkeypatch.setattr(send_email_task, "delay", lambda **kw: queued.append(kw))
-    return queued
 
 
 @pytest.fixture
@@ -96,7 +83,7 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     newsletter,
     settings,
     smtp_server,
-    staff_emails,
+    queued_emails,
     retries,
     django_capture_on_commit_callbacks,
     refuse_at,
@@ -115,8 +102,8 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
     assert "Sender not authorised" in send.paused_reason
-    assert "Sender not authorised" in staff_emails[0]["body"]  # staff told, once
-    assert len(staff_emails) == 1 and retries == []
+    assert "Sender not authorised" in queued_emails[0]["body"]  # staff told, once
+    assert len(queued_emails) == 1 and retries == []
     rows = list(send.deliveries.order_by("pk").values_list("status", "attempts", "last_error"))
     assert rows == [("sent", 1, "")] * accept + [("queued", 0, "")] * (4 - accept)
     assert set(Subscriber.objects.values_list("status", flat=True)) == {"active"}
@@ -135,7 +122,7 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
 
 @pytest.mark.parametrize("pipelining", [False, True])
 def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_pause(
-    newsletter, settings, smtp_server, staff_emails, retries, pipelining
+    newsletter, settings, smtp_server, queued_emails, retries, pipelining
 ):
     _readers, send, batch = start(newsletter, 3)
     refuser = RefusesUs(smtp_server, refuse_at="DATA", accept=1, pipelining=pipelining)
@@ -154,7 +141,7 @@ def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_
 
 
 def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
-    newsletter, settings, staff_emails, retries, monkeypatch
+    newsletter, settings, queued_emails, retries, monkeypatch
 ):
     from anymail.exceptions import AnymailAPIError
 
@@ -220,7 +207,7 @@ def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(
 
 
 def test_a_long_outage_pauses_the_send_with_every_row_left_to_resume(
-    newsletter, settings, smtp_server, retries, staff_emails, django_capture_on_commit_callbacks
+    newsletter, settings, smtp_server, retries, queued_emails, django_capture_on_commit_callbacks
 ):
     settings.NEWSLETTER_MAX_CONNECTION_FAILURES = 3
     _readers, send, batch = start(newsletter, 3)
@@ -232,7 +219,7 @@ def test_a_long_outage_pauses_the_send_with_every_row_left_to_resume(
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
-    assert "3 times in a row" in send.paused_reason and len(staff_emails) == 1
+    assert "3 times in a row" in send.paused_reason and len(queued_emails) == 1
     assert len(retries) == 2  # the third failure paused instead of retrying
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
 

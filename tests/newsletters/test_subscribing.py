@@ -5,22 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from newsletters.models import Subscriber, Subscription
-from tasp.tasks import send_email_task
 from tests.newsletters.factories import NewsletterFactory, SubscriberFactory, subscribe
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def newsletter():
-    return NewsletterFactory()
-
-
-@pytest.fixture
-def queued_emails(monkeypatch):
-    queued = []
-    monkeypatch.setattr(send_email_task, "delay", lambda **kw: queued.append(kw))
-    return queued
 
 
 def post_subscribe(client, newsletter, **extra):
