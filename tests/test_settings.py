@@ -94,3 +94,31 @@ def test_database_and_redis_urls_select_the_servers():
         "redis://127.0.0.1:6379/3",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path):
+    """kombu's filesystem transport puts its control folder in the working directory unless told."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env_overrides={"DJANGO_DEBUG": "true", "TASP_VAR_DIR": str(tmp_path)},
+        drop=("REDIS_URL", "DATABASE_URL"),
+    )
+
+    import json
+
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    folders = [
+        value
+        for key, value in options.items()
+        if key.endswith(("_folder", "_folder_in", "_folder_out"))
+    ]
+    assert {"control_folder", "data_folder_in", "processed_folder"} <= options.keys()
+    assert all(Path(folder).is_relative_to(tmp_path) for folder in folders), options
+    assert (tmp_path / "broker" / "control").is_dir()
