@@ -1,4 +1,5 @@
 # The production image: exactly the packages pyproject.toml declares, pinned by constraints.txt.
+# The production stage of `make test` (tests/production/) runs these same steps on the machine.
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +19,7 @@ COPY vacancies vacancies
 RUN pip install -c constraints.txt .
 
 COPY manage.py Procfile ./
+COPY scripts scripts
 COPY templates templates
 COPY static static
 # collectstatic needs settings to load; these throwaway values never reach a running container.
@@ -27,4 +29,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost SITE_URL
 
 USER tasp
 EXPOSE 8000
-CMD ["gunicorn", "tasp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# web, worker and beat: scripts/start (docker-compose.yml and the Procfile use it too).
+CMD ["scripts/start", "web"]

@@ -45,4 +45,18 @@ def test_compose_runs_the_whole_stack():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
 
     assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(services)
-    assert "gunicorn" in " ".join(services["web"]["command"])
+    # One start-up path: the same script as the Dockerfile, the Procfile and the production stage.
+    assert services["web"]["command"] == ["scripts/start", "web"]
+    assert services["worker"]["command"] == ["scripts/start", "worker"]
+    assert services["beat"]["command"] == ["scripts/start", "beat"]
+
+
+def test_the_dockerfile_and_procfile_start_through_the_same_script():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    procfile = dict(
+        line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
+    )
+
+    assert 'CMD ["scripts/start", "web"]' in dockerfile
+    assert "COPY scripts scripts" in dockerfile
+    assert procfile == {role: f"scripts/start {role}" for role in ("web", "worker", "beat")}
