@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tasp_bench
 BENCH_SUBSCRIBERS ?= 20000
 
-.PHONY: install run test lint format bench
+.PHONY: install run test test-production lint format bench
 
 install: $(VENV)/.installed
 
@@ -36,7 +36,16 @@ format: install
 test: install lint
 	scripts/ensure-system-packages
 	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/production $(PYTEST_ARGS)
+	$(MAKE) test-production
+
+# The production stage (tests/production/): the tree built as the Dockerfile builds it, started
+# by scripts/start (gunicorn, a Celery worker and beat) with DEBUG off, on PostgreSQL, Redis and
+# an SMTP server in the test process; browser journeys and axe against it.
+test-production: install
+	scripts/ensure-system-packages
+	DJANGO_DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(BIN)/pytest tests/production -p no:xdist -p no:logging $(PRODUCTION_ARGS)
 
 # Not part of make test: a real send to 20,000 subscribers through two workers (about a minute).
 bench: install

@@ -279,6 +279,9 @@ if env.bool("DJANGO_BEHIND_PROXY", default=False):
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "tasp.views.csrf_failure"
+# /_probe/error/ raises, so a deployment can prove its own 500 page and error reporting; off
+# unless asked for (the production stage of `make test` turns it on).
+ERROR_PROBE = env.bool("DJANGO_ERROR_PROBE", default=False)
 
 # --- Charity details (footer, invoices) ---
 CHARITY = {

@@ -21,6 +21,9 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
 ]
 
+if settings.ERROR_PROBE:
+    urlpatterns += [path("_probe/error/", views.error_probe, name="error-probe")]
+
 if settings.SERVE_MEDIA:
     # django.conf.urls.static.static() serves nothing when DEBUG is off, so route it here.
     urlpatterns += [

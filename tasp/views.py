@@ -26,6 +26,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+class ErrorProbe(Exception):
+    """Raised on purpose by /_probe/error/ (DJANGO_ERROR_PROBE)."""
+
+
+def error_probe(request: HttpRequest) -> HttpResponse:
+    raise ErrorProbe("The error probe was asked for a server error.")
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's own page is bare; this one says what to do, in the site's layout."""
     return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,245 @@
+"""One journey per kind of user, against gunicorn with DEBUG off, a real worker and beat,
+PostgreSQL, Redis and SMTP; axe-core on every page each journey visits."""
+
+import gzip
+import re
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import NON_MEMBER_EMAIL, NON_MEMBER_PASSWORD
+
+pytestmark = pytest.mark.production
+
+STAFF = ("staff@tasp.example.org", "tasp-demo-staff")
+MANAGER_EMAIL = "manager@example.org"
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def fetch(url: str, *, method="GET", data=None, headers=None):
+    request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def mail_to(smtp, address: str, subject_contains: str = "", timeout: float = 60):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for item in smtp.messages:
+            message = item["message"]
+            if address in item["to"] and subject_contains in str(message["Subject"]):
+                return message
+        time.sleep(0.2)
+    subjects = [(m["to"], str(m["message"]["Subject"])) for m in smtp.messages]
+    pytest.fail(f"no email to {address} about {subject_contains!r}; received {subjects}")
+
+
+def plain_text(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def log_in(page, email, password, next_path="/"):
+    page.goto(f"/accounts/login/?next={next_path}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_reader_subscribes_confirms_reads_and_staff_send_an_issue_that_arrives(stack, page, axe):
+    reader = "reader@example.org"
+    # The reader subscribes and confirms from the email that arrives over SMTP.
+    page.goto("/newsletters/subscribe/")
+    axe(page)
+    page.get_by_label("Your name").fill("Sam Reader")
+    page.get_by_label("Email address").fill(reader)
+    page.get_by_label("TASP Newsletter").check()
+    page.get_by_role("button", name="Subscribe").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    axe(page)
+    confirmation = mail_to(stack.smtp, reader)
+    link = re.search(r"http://\S+/newsletters/confirm/\S+/", plain_text(confirmation)).group(0)
+    page.goto(path_of(link))
+    axe(page)
+    page.get_by_role("button", name="Confirm subscription").click()
+    page.get_by_role("heading", name="Subscription confirmed").wait_for()
+    axe(page)
+
+    # Reads an issue from the archive.
+    page.goto("/newsletters/")
+    axe(page)
+    page.locator("main a[href^='/newsletters/']").first.click()
+    page.get_by_role("heading", level=1).wait_for()
+    axe(page)
+
+    # Staff write an issue in the admin and send it; it arrives over SMTP.
+    staff = page.context.browser.new_context(base_url=stack.url, locale="en-GB").new_page()
+    staff.goto("/admin/login/?next=/admin/newsletters/issue/add/")
+    axe(staff)
+    staff.get_by_label("Email address").fill(STAFF[0])
+    staff.get_by_label("Password").fill(STAFF[1])
+    staff.get_by_role("button", name="Log in").click()
+    staff.get_by_label("Newsletter:").select_option(label="TASP Newsletter")
+    axe(staff)
+    staff.locator("#id_title").fill("Newsletter - Production Check")
+    staff.get_by_label("Editorial welcome:").fill("<p>Welcome to this issue.</p>")
+    staff.get_by_text("Add another Section").click()
+    staff.locator("input[name^='sections-0'][name$='-heading']").fill("TASP Update")
+    staff.get_by_text("Add another Item").first.click()
+    staff.locator("input[name^='sections-0-items-0'][name$='-title']").fill("Annual conference")
+    staff.locator("textarea[name^='sections-0-items-0'][name$='-body']").fill("<p>Book now.</p>")
+    staff.get_by_role("button", name="Save and continue editing").click()
+    staff.get_by_text("was added successfully").wait_for()
+    axe(staff)
+    staff.get_by_role("link", name="Send or schedule…").click()
+    axe(staff)
+    staff.get_by_label("Send now").check()
+    staff.get_by_role("button", name="Continue").click()
+    axe(staff)
+    staff.get_by_role("button", name=re.compile(r"^Yes, send to \d+ recipients?$")).click()
+    staff.get_by_text(re.compile(r"Sent — \d+ sent, 0 failed, 0 remaining")).wait_for(
+        timeout=90_000
+    )
+    staff.context.close()
+    issue = mail_to(stack.smtp, reader, "Newsletter - Production Check", timeout=90)
+
+    # The reader opens it in the browser, then leaves with the email's one-click unsubscribe.
+    view = re.search(r"http://\S+/newsletters/[\w-]+/", plain_text(issue)).group(0)
+    page.goto(path_of(view))
+    page.get_by_role("heading", name="Annual conference").wait_for()
+    axe(page)
+    assert issue["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = re.search(r"<(http[^>]+)>", str(issue["List-Unsubscribe"])).group(1)
+    # As a mail client sends it (RFC 8058): no cookies, no CSRF token.
+    status, _, body = fetch(
+        one_click,
+        method="POST",
+        data=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 200
+    assert b"You have been unsubscribed" in body
+    preferences = re.search(r"http://\S+/newsletters/preferences/\S+/", plain_text(issue)).group(0)
+    page.goto(path_of(preferences))
+    page.get_by_role("heading", name="Your email preferences").wait_for()
+    assert not page.get_by_label("TASP Newsletter").is_checked()
+    axe(page)
+
+
+def test_a_business_manager_renews_from_the_emailed_link_and_downloads_the_invoice(
+    stack, page, axe
+):
+    page.goto("/accounts/magic-link/?next=/membership/renew/")
+    axe(page)
+    page.get_by_label("Email address").fill(MANAGER_EMAIL)
+    page.get_by_role("button", name=re.compile("link", re.I)).click()
+    axe(page)
+    email = mail_to(stack.smtp, MANAGER_EMAIL, timeout=60)
+    link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", plain_text(email)).group(0)
+    status, _, _ = fetch(link)
+    assert status == 200
+    page.goto(path_of(link))
+    axe(page)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/membership/renew/")
+    axe(page)
+    page.get_by_label("Purchase order number").fill("PO-PRODUCTION-1")
+    page.get_by_role("button", name="Confirm renewal and get invoice").click()
+    page.wait_for_url("**/membership/account/")
+    page.get_by_text(re.compile(r"invoice \S+ has been emailed")).wait_for()
+    axe(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"^PDF of invoice ")).first.click()
+    with open(download_info.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
+    mail_to(stack.smtp, MANAGER_EMAIL, "nvoice", timeout=60)
+
+
+def test_a_non_member_partnership_sees_the_price_before_submitting_a_vacancy(stack, page, axe):
+    log_in(page, NON_MEMBER_EMAIL, NON_MEMBER_PASSWORD, "/vacancies/post/")
+    page.get_by_label("Organisation to invoice").wait_for()
+    assert page.locator("#vacancy-price").inner_text().startswith("Price: £650.00")
+    axe(page)
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/newsletters/",
+    "/newsletters/feed/",
+    "/newsletters/subscribe/",
+    "/membership/",
+    "/membership/?representatives=12",
+    "/membership/join/",
+    "/vacancies/",
+    "/vacancies/feed/",
+    "/vacancies/alerts/",
+    "/accounts/login/",
+    "/accounts/magic-link/",
+    "/accounts/password-reset/",
+    "/healthz",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_every_public_page_answers_200(stack, path):
+    status, _, body = fetch(stack.url + path)
+
+    assert status == 200, body[:500]
+
+
+def test_static_files_are_hashed_cached_for_ever_and_compressed(stack):
+    _, _, home = fetch(stack.url + "/")
+    css = re.search(rb'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', home)
+    assert css, "the page names the hashed file from the manifest"
+
+    status, headers, body = fetch(
+        stack.url + css.group(1).decode(), headers={"Accept-Encoding": "gzip"}
+    )
+
+    assert status == 200
+    assert "max-age=315360000" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"]
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body).startswith(b"@charset")
+
+
+def test_unknown_pages_get_the_sites_404_and_errors_its_500(stack, page, axe):
+    status, _, body = fetch(stack.url + "/no-such-page/")
+    assert status == 404
+    assert b"Page not found" in body and b'href="/newsletters/"' in body
+    page.goto("/no-such-page/")
+    axe(page)
+
+    status, _, body = fetch(stack.url + "/_probe/error/")
+    assert status == 500
+    assert b"Sorry, there is a problem" in body
+    assert b"Traceback" not in body and b"ErrorProbe" not in body
+    page.goto("/_probe/error/")
+    axe(page)
+
+
+def test_the_login_page_passes_axe(stack, page, axe):
+    page.goto("/accounts/login/")
+    axe(page)
+
+
+def test_every_public_page_of_the_demo_passes_axe(stack, page):
+    from tests.browser.test_demo_pages import Audit
+
+    audit = Audit(page)
+    audit.crawl(stack.url)
+    audit.check("/no-such-page/")
+    audit.problems.remove("/no-such-page/: HTTP 404")  # the 404 page itself must pass axe
+    for path in ["/", "/newsletters/all-change/", "/vacancies/", "/membership/"]:
+        assert path in audit.visited
+    audit.assert_clean()
