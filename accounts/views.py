@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -51,6 +52,7 @@ def magic_link(request):
     return render(request, "accounts/magic_link_form.html", {"form": form})
 
 
+@cache_control(private=True, no_store=True)  # the login token is in the address
 @require_http_methods(["GET", "POST"])
 def magic_login(request):
     """GET shows a button, POST logs in: link scanners that follow GETs cannot spend the link."""

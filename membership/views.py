@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -287,6 +288,7 @@ def invoice_pdf(request, number):
     return response
 
 
+@cache_control(private=True, no_store=True)  # the signed token in the address names the invoice
 @require_http_methods(["GET", "POST"])
 def invoice_pay(request, token):
     """Pay by card from the emailed link: no login, the signed token names the invoice."""
@@ -304,6 +306,7 @@ def invoice_pay(request, token):
     return render(request, "membership/invoice_pay.html", {"invoice": invoice})
 
 
+@cache_control(private=True, no_store=True)  # the payment's session id is in the address
 @require_safe
 def pay_success(request):
     """Stripe sends the payer here; fulfil now in case the webhook is late (idempotent)."""

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -75,6 +76,7 @@ def subscribe(request):
     )
 
 
+@cache_control(private=True, no_store=True)  # a personal token in the address: no cache may keep it
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     if request.method == "POST":
@@ -89,6 +91,7 @@ def confirm(request, token):
 
 
 @csrf_exempt  # RFC 8058 one-click POSTs from mail providers carry no cookie or CSRF token
+@cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     # An email's link names the list it came from; an older link names no list (every list).
@@ -122,6 +125,7 @@ def unsubscribe(request, token):
     )
 
 
+@cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):
     subscriber = Subscriber.from_token(token)

@@ -17,3 +17,21 @@ class ClientAddressMiddleware:
             if len(hops) >= count:
                 request.META["REMOTE_ADDR"] = hops[-count]
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY ({"camera": [], ...}) as a Permissions-Policy header:
+    an empty list turns the feature off, "self" or quoted origins allow it there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

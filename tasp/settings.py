@@ -9,6 +9,7 @@ The defaults need no server: SQLite, a filesystem Celery broker and a file outbo
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -59,6 +60,9 @@ MIDDLEWARE = [
     # address, not the proxy's, when PROXY_COUNT proxies stand in front.
     "tasp.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policy and Permissions-Policy too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "tasp.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tasp.context_processors.site",
+                "django.template.context_processors.csp",  # csp_nonce for inline scripts
             ],
         },
     },
@@ -277,6 +282,40 @@ SECURE_REFERRER_POLICY = "same-origin"
 if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# Enforced in development too, so a page the policy breaks breaks before it is deployed. Inline
+# scripts carry {{ csp_nonce }}; there are no inline styles or event handlers on site or admin
+# pages. The admin's HTML email preview, whose CSS is inlined for mail clients, has its own
+# policy (newsletters.admin.EMAIL_PREVIEW_CSP), and uploads are served sandboxed (tasp.views).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],  # data: for Bootstrap's form-control icons
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    # Paying an invoice POSTs here and is redirected to Stripe Checkout, which browsers check.
+    "form-action": [CSP.SELF, "https://checkout.stripe.com"],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page uses, off for every page and anything embedded in one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "tasp.views.csrf_failure"
 # /_probe/error/ raises, so a deployment can prove its own 500 page and error reporting; off

@@ -1,5 +1,7 @@
+import posixpath
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -45,5 +47,16 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @require_safe
 def media(request, path):
-    """Uploaded files (newsletter images, job packs) when no proxy serves MEDIA_ROOT."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Uploaded files (newsletter images) when no proxy serves MEDIA_ROOT. Job packs are not
+    served here, only by vacancies.views.job_pack, which checks that their advert is public."""
+    from vacancies.models import JOB_PACK_FOLDER
+
+    # The same normalisation serve() applies, so "a/../vacancies/job-packs/..." is caught too.
+    if (posixpath.normpath(path).lstrip("/") + "/").lower().startswith(JOB_PACK_FOLDER + "/"):
+        raise Http404("No such file.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # Whatever someone uploaded, it cannot run as a page of this site (an SVG or HTML file with
+    # script in it, say): sandboxed, with its declared type taken at its word.
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -93,8 +94,25 @@ def validate_job_pack(uploaded) -> None:
         )
 
 
+# Under MEDIA_ROOT, but never served from /media/ (tasp.views.media refuses the folder): the
+# only way to a job pack is vacancies.views.job_pack, which checks the advert is public.
+JOB_PACK_FOLDER = "vacancies/job-packs"
+
+
 def job_pack_path(vacancy: Vacancy, filename: str) -> str:
-    return f"vacancies/job-packs/{secrets.token_hex(8)}/{filename}"
+    return f"{JOB_PACK_FOLDER}/{secrets.token_hex(8)}/{filename}"
+
+
+class JobPackFieldFile(FieldFile):
+    @property
+    def url(self) -> str:
+        # Every link to a pack (the advert, the edit form, the admin) goes through the view.
+        self._require_file()
+        return reverse("vacancies:job-pack", args=[self.instance.slug])
+
+
+class JobPackField(models.FileField):
+    attr_class = JobPackFieldFile
 
 
 # --- Price ------------------------------------------------------------------------------------
@@ -283,7 +301,7 @@ class Vacancy(models.Model):
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
-    job_pack = models.FileField(upload_to=job_pack_path, blank=True, validators=[validate_job_pack])
+    job_pack = JobPackField(upload_to=job_pack_path, blank=True, validators=[validate_job_pack])
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     posted_by = models.ForeignKey(
@@ -363,6 +381,13 @@ class Vacancy(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED or (
             self.status == self.Status.PUBLISHED and not self.is_open
+        )
+
+    @property
+    def is_public(self) -> bool:
+        """Published, or closed after it was: the adverts anyone may read (and whose pack)."""
+        return self.status == self.Status.PUBLISHED or (
+            self.status == self.Status.CLOSED and self.published_at is not None
         )
 
     @property

@@ -12,6 +12,7 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<str:token>/", views.alert_options, name="alert-options"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/job-pack/", views.job_pack, name="job-pack"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/submit/", views.submit, name="submit"),

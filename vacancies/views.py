@@ -1,14 +1,17 @@
 import json
+import posixpath
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -63,6 +66,29 @@ def detail(request, slug):
         # Escape "<" so a title or description can never end the script element early.
         context["jsonld"] = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     return render(request, "vacancies/vacancy_detail.html", context)
+
+
+@require_safe
+def job_pack(request, slug):
+    """The advert's job pack, as a download: for anyone once the advert is public, and before
+    that (or after a rejection) only for its poster and staff; to everyone else it does not exist."""
+    vacancy = get_object_or_404(Vacancy, slug=slug)
+    can_manage = Vacancy.objects.editable_by(request.user).filter(pk=vacancy.pk).exists()
+    if not vacancy.job_pack or not (vacancy.is_public or can_manage):
+        raise Http404("No such job pack.")
+    try:
+        file = vacancy.job_pack.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("No such job pack.") from missing
+    response = FileResponse(
+        file, as_attachment=True, filename=posixpath.basename(vacancy.job_pack.name)
+    )
+    # An uploaded file is never a page of this site, even if a browser is asked to show it.
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if not vacancy.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 class LatestVacanciesFeed(Feed):
@@ -257,6 +283,7 @@ def alerts(request):
     )
 
 
+@cache_control(private=True, no_store=True)  # the token in the address is the subscriber's key
 @require_http_methods(["GET", "POST"])
 def alert_options(request, token):
     subscriber = Subscriber.from_token(token)

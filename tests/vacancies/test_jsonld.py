@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def job_posting(client, vacancy) -> dict:
     html = client.get(vacancy.get_absolute_url()).content.decode()
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
     assert len(blocks) == 1
     return json.loads(blocks[0])
 
