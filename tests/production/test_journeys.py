@@ -149,8 +149,9 @@ def test_a_business_manager_renews_from_the_emailed_link_and_downloads_the_invoi
     axe(page)
     email = mail_to(stack.smtp, MANAGER_EMAIL, "Your login link", timeout=60, after=received)
     link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", plain_text(email)).group(0)
-    status, _, _ = fetch(link)
+    status, headers, _ = fetch(link)
     assert status == 200
+    assert "no-store" in headers["Cache-Control"] and "private" in headers["Cache-Control"]
     page.goto(path_of(link))
     axe(page)
     page.get_by_role("button", name="Log in").click()
