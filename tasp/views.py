@@ -54,9 +54,12 @@ def media(request, path):
     # The same normalisation serve() applies, so "a/../vacancies/job-packs/..." is caught too.
     if (posixpath.normpath(path).lstrip("/") + "/").lower().startswith(JOB_PACK_FOLDER + "/"):
         raise Http404("No such file.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    # Whatever someone uploaded, it cannot run as a page of this site (an SVG or HTML file with
-    # script in it, say): sandboxed, with its declared type taken at its word.
+    return sandboxed(serve(request, path, document_root=settings.MEDIA_ROOT))
+
+
+def sandboxed(response: HttpResponse) -> HttpResponse:
+    """Whatever someone uploaded cannot run as a page of this site (an SVG or HTML file with
+    script in it, say): sandboxed, with its declared type taken at its word."""
     response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

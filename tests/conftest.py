@@ -60,12 +60,30 @@ class SMTPRecorder:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int = 1, timeout: float = 20.0) -> list:
-        import time
-
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _poll(lambda: len(self.messages) >= count, timeout)
         return self.messages
+
+    def message_to(self, address: str, subject: str = "", *, after: int = 0, timeout=60.0):
+        """The first message to ``address`` whose subject contains ``subject``, among those
+        received after the first ``after``; None when none arrives in time."""
+
+        def find():
+            for item in self.messages[after:]:
+                if address in item["to"] and subject in str(item["message"]["Subject"]):
+                    return item["message"]
+            return None
+
+        return _poll(find, timeout)
+
+
+def _poll(condition, timeout: float):
+    """condition()'s first truthy value, asked every 50 ms until ``timeout`` seconds pass."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (result := condition()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return result
 
 
 def start_smtp_server(handler):

@@ -17,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from newsletters import services as newsletter_services
 from newsletters.models import Subscriber
+from tasp.views import sandboxed
 
 from . import billing, services
 from .forms import (
@@ -80,12 +81,9 @@ def job_pack(request, slug):
         file = vacancy.job_pack.open("rb")
     except FileNotFoundError as missing:
         raise Http404("No such job pack.") from missing
-    response = FileResponse(
-        file, as_attachment=True, filename=posixpath.basename(vacancy.job_pack.name)
+    response = sandboxed(
+        FileResponse(file, as_attachment=True, filename=posixpath.basename(vacancy.job_pack.name))
     )
-    # An uploaded file is never a page of this site, even if a browser is asked to show it.
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     if not vacancy.is_public:
         patch_cache_control(response, private=True, no_store=True)
     return response

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.browser.pages import log_in
 from tests.vacancies.conftest import keep_tasks_in_process, make_member
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
@@ -15,14 +16,6 @@ PASSWORD = "a-strong-poster-pass"
 @pytest.fixture(autouse=True)
 def tasks_recorded(monkeypatch):
     return keep_tasks_in_process(monkeypatch, send_mail=False)
-
-
-def log_in(page, email, password, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def test_a_member_posts_staff_approve_and_it_is_listed(

@@ -263,7 +263,6 @@ def page(browser, stack):
         "console",
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.csp_violations = violations
     yield page
     context.close()
     assert not violations, violations
@@ -274,12 +273,9 @@ def axe():
     from axe_playwright_python.sync_playwright import Axe
 
     instance = Axe()
-    visited: list[str] = []
 
     def check(page):
         results = instance.run(page)
-        visited.append(page.url)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
-    check.visited = visited
     return check
