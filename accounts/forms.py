@@ -1,43 +1,26 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
+
+EMAIL_MAX_LENGTH = 254  # the column's length (RFC 5321's limit for a forward path)
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up form asks beyond the address and password."""
+
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    field_order = ["full_name", "email", "password1", "password2"]
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Enter the email address and password of your account. "
-        "The password is case-sensitive.",
-    }
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if email := self.fields.get("email"):  # allauth's field has no length limit of its own
+            email.max_length = EMAIL_MAX_LENGTH
+            email.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+            email.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
-
-class MagicLinkForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the email leaves from a Celery worker, not the request."""
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        from tasp.mail import build_templated_email, serialise
-        from tasp.tasks import send_email_task
-
-        message = build_templated_email("accounts/password_reset", to=[to_email], context=context)
-        send_email_task.delay_on_commit(**serialise(message))
+    def signup(self, request, user) -> None:
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])

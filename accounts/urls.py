@@ -1,50 +1,19 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "accounts"
 
+# Log-in, sign-up, emailed codes, password reset and two-factor come from django-allauth
+# (mounted at the same prefix in tasp/urls.py); these are the site's own.
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
-    path("magic-link/", views.magic_link, name="magic-link"),
+    # Emailed links in renewal invitations and reminders (django-sesame).
     path("magic-link/login/", views.magic_login, name="magic-login"),
+    # The old "email me a login link" form: the emailed login is now a code.
     path(
-        "password-change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
-    ),
-    path(
-        "password-change/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/password_change_done.html"
-        ),
-        name="password_change_done",
-    ),
-    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password-reset/done/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-        name="password_reset_done",
-    ),
-    path(
-        "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
-        name="password_reset_confirm",
-    ),
-    path(
-        "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
-        ),
-        name="password_reset_complete",
+        "magic-link/",
+        RedirectView.as_view(pattern_name="account_request_login_code", query_string=True),
     ),
 ]

@@ -38,9 +38,13 @@ def build_templated_email(
 
 def send_templated_email(name: str, **kwargs) -> None:
     """Render now, send from a Celery worker once the current transaction commits."""
+    queue_message(build_templated_email(name, **kwargs))
+
+
+def queue_message(message: EmailMultiAlternatives) -> None:
+    """Send a built message from a Celery worker once the current transaction commits."""
     from .tasks import send_email_task
 
-    message = build_templated_email(name, **kwargs)
     send_email_task.delay_on_commit(**serialise(message))
 
 

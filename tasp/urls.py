@@ -2,8 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.access import acts_as_staff, admin_login
+
 from . import views
 
+# The admin opens only to active staff whose session passed a second factor.
+admin.site.has_permission = acts_as_staff
+admin.site.login = admin_login
 admin.site.site_header = "TASP administration"
 admin.site.site_title = "TASP admin"
 admin.site.index_title = "Membership, newsletters and vacancies"
@@ -12,14 +17,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("membership/", include("membership.urls")),
     path("newsletters/", include("newsletters.urls")),
     path("vacancies/", include("vacancies.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
-    # ESP webhooks (bounces, complaints, unsubscribes), authenticated by ANYMAIL's WEBHOOK_SECRET.
-    path("anymail/", include("anymail.urls")),
 ]
+
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    # ESP webhooks (bounces, complaints, unsubscribes): without a secret anyone could post a
+    # bounce and suppress any subscriber, so they exist only when authenticated.
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
 
 if settings.ERROR_PROBE:
     urlpatterns += [path("_probe/error/", views.error_probe, name="error-probe")]

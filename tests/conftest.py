@@ -32,16 +32,24 @@ def private_task_queue():
 
 @pytest.fixture
 def staff_user(django_user_model):
-    return django_user_model.objects.create_user(
+    from accounts.services import mark_address_verified
+
+    user = django_user_model.objects.create_user(
         email="staff@example.org", password="a-strong-staff-pass", is_staff=True, is_superuser=True
     )
+    mark_address_verified(user)
+    return user
 
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(
+    from accounts.services import mark_address_verified
+
+    user = django_user_model.objects.create_user(
         email="manager@example.org", password="a-strong-user-pass", full_name="Pat Manager"
     )
+    mark_address_verified(user)
+    return user
 
 
 class SMTPRecorder:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.csp import build_policy
 
 from accounts.services import magic_link_for
+from tests.helpers import log_in_with_second_factor
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, SubscriberFactory
 from tests.test_settings import PRODUCTION, manage
 from tests.vacancies.factories import VacancyFactory
@@ -140,7 +141,7 @@ def test_paying_by_card_may_post_on_to_stripe_checkout(client, production):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     return client
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from membership import services
 from membership.models import FeeSchedule, Invoice, Membership, Payment
+from tests.helpers import log_in_with_second_factor
 from tests.membership.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -49,7 +50,7 @@ def action(client, model, name, pks, **extra):
     ],
 )
 def test_admin_lists_filter_and_search(client, staff_user, invoiced, url):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     assert client.get(url).status_code == 200
 
@@ -63,7 +64,7 @@ def test_fee_band_changes_keep_a_history():
 
 
 def test_fee_schedules_are_edited_with_their_bands(client, staff_user):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     schedule = FeeSchedule.objects.get(year=year_of(), kind="")
 
     response = client.get(reverse("admin:membership_feeschedule_change", args=[schedule.pk]))
@@ -73,7 +74,7 @@ def test_fee_schedules_are_edited_with_their_bands(client, staff_user):
 
 
 def test_mark_paid_activates_and_twice_records_once(client, staff_user, invoiced):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     action(client, "invoice", "mark_paid_bacs", [invoiced.invoice_id])
     action(client, "invoice", "mark_paid_bacs", [invoiced.invoice_id])
@@ -85,7 +86,7 @@ def test_mark_paid_activates_and_twice_records_once(client, staff_user, invoiced
 
 
 def test_void_asks_for_a_reason_first(client, staff_user, invoiced):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     ask = action(client, "invoice", "void", [invoiced.invoice_id])
     assert ask.status_code == 200 and "Reason for voiding" in ask.content.decode()
@@ -97,7 +98,7 @@ def test_void_asks_for_a_reason_first(client, staff_user, invoiced):
 
 
 def test_export_csv_lists_members_and_representatives(client, staff_user, invoiced):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     response = action(client, "membership", "export_csv", [invoiced.pk])
 
@@ -108,7 +109,7 @@ def test_export_csv_lists_members_and_representatives(client, staff_user, invoic
 
 def test_a_negative_negotiated_fee_in_the_admin_is_an_error(client, staff_user):
     membership = MembershipFactory(renewal_due=True)
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     url = reverse("admin:membership_membership_change", args=[membership.pk])
     data = {
         "organisation": membership.organisation_id,
@@ -144,7 +145,7 @@ def test_open_renewals_action(client, staff_user, business_manager, sent_mail):
     next_year = this_year.next()
     schedule = FeeSchedule.objects.create(year=next_year, per_extra_representative=50)
     schedule.bands.create(up_to=5, fee=Decimal("1600.00"))
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     with sent_mail() as outbox:
         action(client, "membershipyear", "open_renewals", [next_year.pk])
@@ -185,7 +186,7 @@ def viewer(django_user_model):
 def test_view_only_staff_are_not_offered_state_changing_actions(
     client, viewer, invoiced, model, name
 ):
-    client.force_login(viewer)
+    log_in_with_second_factor(client, viewer)
 
     response = client.get(reverse(f"admin:membership_{model}_changelist"))
 
@@ -196,7 +197,7 @@ def test_view_only_staff_are_not_offered_state_changing_actions(
 
 
 def test_view_only_staff_cannot_mark_an_invoice_paid(client, viewer, invoiced):
-    client.force_login(viewer)
+    log_in_with_second_factor(client, viewer)
 
     action(client, "invoice", "mark_paid_bacs", [invoiced.invoice_id])
     action(client, "invoice", "void", [invoiced.invoice_id], apply="1", reason="Because")
@@ -206,7 +207,7 @@ def test_view_only_staff_cannot_mark_an_invoice_paid(client, viewer, invoiced):
 
 
 def test_an_issued_invoices_bill_to_and_po_are_read_only(client, staff_user, invoiced):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     response = client.get(reverse("admin:membership_invoice_change", args=[invoiced.invoice_id]))
 
@@ -219,7 +220,7 @@ def test_an_issued_invoices_bill_to_and_po_are_read_only(client, staff_user, inv
 
 def test_staff_cannot_add_an_active_membership_by_hand(client, staff_user):
     organisation = OrganisationFactory()
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     url = reverse("admin:membership_membership_add")
     data = {
         "organisation": organisation.pk,

@@ -93,7 +93,7 @@ def test_renew_needs_a_login(client):
     response = client.get("/membership/renew/")
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_someone_who_manages_no_renewal_gets_404(client, business_manager, other_manager):

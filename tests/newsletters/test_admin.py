@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from newsletters.models import Delivery, ErasedAddress, Send, Subscriber
 from newsletters.tasks import send_test_task
+from tests.helpers import log_in_with_second_factor
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     return client
 
 
@@ -157,7 +158,7 @@ def test_erasing_needs_delete_permission(client, issue, django_user_model):
         email="viewer@example.org", password="a-long-viewer-pass", is_staff=True
     )
     viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
-    client.force_login(viewer)
+    log_in_with_second_factor(client, viewer)
     subscriber = Subscriber.objects.first()
 
     client.post(

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from newsletters.imports import import_subscribers
 from newsletters.models import Subscriber, Subscription
+from tests.helpers import log_in_with_second_factor
 from tests.newsletters.factories import NewsletterFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_file_that_is_not_csv_is_rejected_whole():
 
 def test_staff_import_through_the_admin(client, staff_user):
     newsletter = NewsletterFactory()
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     upload = SimpleUploadedFile("audience.csv", MAILCHIMP, content_type="text/csv")
 
     response = client.post(
@@ -95,7 +96,8 @@ def import_rows(*rows: bytes, header: bytes = HEADER, dry_run: bool = False):
         (b'a@example.org,Ann,,"' + b"C" * 201 + b'",,\n', "Organisation is longer than 200"),
         (b"a" * 250 + b"@example.org,Ann,,,,\n", "Email address is too long"),
         (b'a@example.org,"' + b"x" * 131_073 + b'",,,,\n', "cannot be read as CSV"),
-        (b'a@example.org,"Ann\nBcc: x@example.com",,,,\n', "Name is not on one line"),
+        (b'a@example.org,"Ann\nBcc: x@example.com",,,,\n', "Name: Give the name on one line"),
+        ("a@example.org,Ann,,\u202eTASP,,\n".encode(), "Organisation: Remove the invisible"),
     ],
 )
 @pytest.mark.parametrize("dry_run", [True, False])
@@ -109,7 +111,7 @@ def test_a_row_the_model_cannot_hold_is_rejected_with_its_reason(row, reason, dr
 
 
 def test_a_bad_row_is_reported_not_a_500_in_the_admin(client, staff_user):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     upload = SimpleUploadedFile(
         "audience.csv",
         HEADER + b"a@example.org,Ann,,,2020-02-30 10:00:00,not-an-ip\n",

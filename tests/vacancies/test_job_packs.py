@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
 
@@ -104,7 +105,7 @@ def test_the_edit_form_and_the_admin_link_the_checked_download_too(client, media
 
     client.force_login(vacancy.posted_by)
     form = client.get(reverse("vacancies:edit", args=[vacancy.slug])).content.decode()
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     admin = client.get(
         reverse("admin:vacancies_vacancy_change", args=[vacancy.pk])
     ).content.decode()

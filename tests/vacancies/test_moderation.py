@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import VacancyFactory, today
 from vacancies import services
 from vacancies.models import Vacancy
@@ -19,7 +20,7 @@ def test_the_queue_lists_adverts_waiting_for_moderation_or_payment(client, staff
     waiting = VacancyFactory(pending=True, title="Waiting for us")
     unpaid = VacancyFactory(status=Vacancy.Status.PENDING_PAYMENT, title="Waiting for money")
     VacancyFactory(published=True, title="Already live")
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     response = client.get(reverse("admin:vacancies_vacancy_changelist") + "?queue=waiting")
 
@@ -34,7 +35,7 @@ def test_staff_approve_and_the_poster_is_told(
     client, staff_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     vacancy = VacancyFactory(pending=True)
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
     assert (
         client.get(reverse("admin:vacancies_vacancy_moderate", args=[vacancy.pk])).status_code
         == 200
@@ -60,7 +61,7 @@ def test_staff_approve_and_the_poster_is_told(
 
 def test_rejecting_needs_a_typed_reason(client, staff_user):
     vacancy = VacancyFactory(pending=True)
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     response = moderate(client, vacancy, decision="reject", reason="", note="")
 
@@ -74,7 +75,7 @@ def test_staff_reject_with_a_reason_the_poster_reads(
     client, staff_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     vacancy = VacancyFactory(pending=True)
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     with django_capture_on_commit_callbacks(execute=True):
         moderate(client, vacancy, decision="reject", reason="incomplete", note="Add the hours.")
@@ -106,7 +107,7 @@ def test_staff_may_approve_against_an_unpaid_invoice(staff_user):
 
 def test_a_draft_cannot_be_approved(client, staff_user):
     vacancy = VacancyFactory()
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     response = moderate(client, vacancy, decision="approve", note="")
 
@@ -143,7 +144,7 @@ def test_a_non_staff_user_cannot_moderate(client, user):
 
 
 def test_staff_change_the_price_in_the_admin(client, staff_user):
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     response = client.get(reverse("admin:vacancies_vacancypricing_changelist"))
     assert response.status_code == 302
@@ -159,7 +160,7 @@ def test_staff_change_the_price_in_the_admin(client, staff_user):
 def test_the_admin_change_form_shows_history_and_payment(client, staff_user):
     vacancy = VacancyFactory(pending=True)
     vacancy.status_changes.create(to_status="pending_moderation", note="Member: free advert.")
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     html = client.get(reverse("admin:vacancies_vacancy_change", args=[vacancy.pk])).content.decode()
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from membership.models import Invoice
+from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import UserFactory, VacancyFactory, today
 from vacancies import services
 from vacancies.models import Vacancy, VacancyPricing
@@ -374,7 +375,7 @@ def test_an_edit_of_an_advert_closed_meanwhile_is_refused(member):
 
 def test_staff_editing_a_members_draft_see_the_members_price(client, member, staff_user):
     vacancy = VacancyFactory(posted_by=member)
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     page = client.get(reverse("vacancies:edit", args=[vacancy.slug])).content.decode()
     manage = client.get(reverse("vacancies:manage", args=[vacancy.slug])).content.decode()

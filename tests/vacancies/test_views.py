@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import UserFactory, VacancyFactory, today
 from tests.vacancies.test_posting import advert_data
 from vacancies.models import Vacancy
@@ -164,7 +165,7 @@ def test_someone_else_gets_404(client, name):
 
 def test_staff_may_close_any_advert(client, staff_user):
     vacancy = VacancyFactory(published=True)
-    client.force_login(staff_user)
+    log_in_with_second_factor(client, staff_user)
 
     client.post(reverse("vacancies:close", args=[vacancy.slug]))
 
