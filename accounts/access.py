@@ -6,6 +6,7 @@ have passed a TOTP code or a recovery code (allauth.mfa), either at log-in or af
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
@@ -13,8 +14,6 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-
-from allauth.mfa.models import Authenticator
 
 SESSION_KEY = "accounts_second_factor_user"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from allauth.account.adapter import DefaultAccountAdapter
 from tasp.mail import queue_message
 
 

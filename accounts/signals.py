@@ -1,7 +1,6 @@
-from django.dispatch import receiver
-
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_used
+from django.dispatch import receiver
 
 from .access import record_second_factor
 

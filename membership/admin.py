@@ -1,5 +1,3 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -7,6 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+
+from tasp import csv
 
 from . import services
 from .forms import MembershipAdminForm

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tasp.forms import NameField
+
 from .fees import MAX_REPRESENTATIVES
 from .models import Membership, Organisation, Representative
 from .services import RepresentativeData
@@ -23,8 +25,8 @@ class QuoteForm(forms.Form):
 
 
 class RepresentativeForm(forms.Form):
-    name = forms.CharField(max_length=150)
-    email = forms.EmailField()
+    name = NameField(max_length=150)
+    email = forms.EmailField(max_length=254)
     job_title = forms.CharField(max_length=150, required=False)
     # A blank first choice, so an untouched extra row counts as unchanged (and is skipped).
     role = forms.ChoiceField(choices=[("", "Choose a role"), *Representative.Role.choices])
@@ -97,6 +99,7 @@ class OrganisationDetailsForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "areas", "address", "billing_name", "billing_email"]
+        field_classes = {"name": NameField, "billing_name": NameField}
         widgets = {"address": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"billing_name": "Who should the invoice be addressed to?"}
 

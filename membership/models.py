@@ -20,19 +20,27 @@ CENT = Decimal("0.01")
 
 class OrganisationQuerySet(models.QuerySet):
     def of_user(self, user) -> Self:
-        """Organisations this login is a named person of (what their account page may show)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(people__user=user).distinct()
+        """Organisations this login is a named representative of, on this membership year's
+        membership or next year's (what their account page may show). Being named in a past
+        year gives no access: people move on, and staff see the history in the admin."""
+        return self._naming(user)
 
     def managed_by(self, user) -> Self:
-        """Organisations whose business manager (in any year) is this login."""
+        """Organisations this login is business manager of, on this membership year's
+        membership or next year's: the people who may renew, decline and download invoices."""
+        return self._naming(user, role=Representative.Role.BUSINESS_MANAGER)
+
+    def _naming(self, user, **representative) -> Self:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            people__user=user,
-            people__representations__role=Representative.Role.BUSINESS_MANAGER,
-        ).distinct()
+        named = Representative.objects.filter(
+            membership__organisation=OuterRef("pk"),
+            membership__year__starts_on__in=MembershipYear.acting_starts(),
+            person__organisation=OuterRef("pk"),
+            person__user=user,
+            **representative,
+        )
+        return self.filter(Exists(named))
 
 
 class Organisation(models.Model):
@@ -121,6 +129,13 @@ class MembershipYear(models.Model):
     @staticmethod
     def start_for(day: date) -> date:
         return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+    @classmethod
+    def acting_starts(cls, day: date | None = None) -> list[date]:
+        """The first days of the year containing ``day`` (default today) and of the next: the
+        years whose representatives act for their organisation."""
+        starts_on = cls.start_for(day or timezone.localdate())
+        return [starts_on, starts_on.replace(year=starts_on.year + 1)]
 
     @classmethod
     def for_date(cls, day: date | None = None) -> MembershipYear:

@@ -307,23 +307,103 @@ def business_manager_emails(membership: Membership) -> list[str]:
     return [person.email for person in business_managers(membership)]
 
 
+def _existing_account(person: Person):
+    """The account someone already has with the person's address, not linked to the person."""
+    if person.user_id:
+        return None
+    return get_user_model().objects.filter(email__iexact=person.email).first()
+
+
 def _ensure_login(person: Person):
-    """Business managers log in with their email address (password or magic link)."""
+    """The login emailed links are for. People log in with their email address (password or
+    magic link): a person with no account yet gets one, linked to them. An account that
+    already has the address is returned but not linked: whoever names a representative may
+    not add their organisation to someone else's account, so only its owner, confirming
+    (``confirm_representative``), links it."""
     if person.user_id:
         return person.user
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=person.email).first()
-    if user is None:
-        user = User.objects.create_user(email=person.email, full_name=person.name)
+    user = _existing_account(person)
+    if user is not None:
+        return user
+    user = get_user_model().objects.create_user(email=person.email, full_name=person.name)
     person.user = user
     person.save(update_fields=["user"])
     return user
 
 
+def _login_link(person: Person, *, next_url: str) -> str:
+    """A magic link to ``next_url``; for an account not yet linked to the person it lands on
+    the page where its owner confirms they are this representative instead."""
+    user = _ensure_login(person)
+    if person.user_id != user.pk:
+        next_url = reverse("membership:confirm-representative", args=[confirmation_token(person)])
+    return magic_link_for(user, next_url=next_url)
+
+
+CONFIRMATION_SALT = "membership.confirm-representative"
+CONFIRMATION_MAX_AGE = timedelta(days=30)
+
+
+def confirmation_token(person: Person) -> str:
+    """A signed token naming the person and the address it was sent to."""
+    from django.core import signing
+
+    return signing.dumps([person.pk, person.email.lower()], salt=CONFIRMATION_SALT)
+
+
+def person_for_confirmation(token: str, *, user) -> Person | None:
+    """The person a confirmation link names, if ``user`` is logged in with the address it was
+    sent to and the person is not linked to another account; None otherwise."""
+    from django.core import signing
+
+    try:
+        person_id, email = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not getattr(user, "is_authenticated", False) or user.email.lower() != email:
+        return None
+    person = Person.objects.select_related("organisation").filter(pk=person_id).first()
+    if person is None or person.email.lower() != email or person.user_id not in (None, user.pk):
+        return None
+    return person
+
+
+@transaction.atomic
+def confirm_representative(*, person: Person, user) -> Person:
+    """Link the login to the person it was named as, now its owner has confirmed (from a link
+    sent to the address); confirming again changes nothing."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id == user.pk:
+        return person
+    if person.user_id is not None or person.email.lower() != user.email.lower():
+        raise MembershipError("This confirmation link is not for your login.")
+    person.user = user
+    person.save(update_fields=["user"])
+    return person
+
+
+def request_confirmation(*, person: Person, role: str) -> None:
+    """Ask someone who already has an account to confirm they represent the organisation."""
+    link = reverse("membership:confirm-representative", args=[confirmation_token(person)])
+    send_templated_email(
+        "membership/confirm_representative",
+        to=[person.email],
+        context={
+            "person": person,
+            "organisation": person.organisation,
+            "role": Representative.Role(role).label,
+            "link": f"{settings.SITE_URL}{link}",
+        },
+    )
+
+
 def replace_representatives(
     *, membership: Membership, representatives: list[RepresentativeData]
 ) -> None:
-    """Name exactly these people on the membership, reusing the organisation's person rows."""
+    """Name exactly these people on the membership, reusing the organisation's person rows.
+    Nobody's existing account is linked here: its owner is emailed a link to confirm instead."""
     emails = [r.email.strip().lower() for r in representatives]
     if len(set(emails)) != len(emails):
         raise MembershipError("Each representative needs a different email address.")
@@ -339,7 +419,9 @@ def replace_representatives(
         person.job_title = data.job_title.strip()
         person.save()
         Representative.objects.create(membership=membership, person=person, role=data.role)
-        if data.role == Representative.Role.BUSINESS_MANAGER:
+        if _existing_account(person) is not None:
+            request_confirmation(person=person, role=data.role)
+        elif data.role == Representative.Role.BUSINESS_MANAGER:
             _ensure_login(person)
 
 
@@ -507,14 +589,13 @@ def activate_membership(*, membership: Membership) -> Membership:
         person = representative.person
         if not first_year and representative.role != Representative.Role.BUSINESS_MANAGER:
             continue
-        user = _ensure_login(person)
         send_templated_email(
             "membership/welcome" if first_year else "membership/activated",
             to=[person.email],
             context={
                 "membership": membership,
                 "person": person,
-                "link": magic_link_for(user, next_url=reverse("membership:account")),
+                "link": _login_link(person, next_url=reverse("membership:account")),
             },
         )
     return membership
@@ -555,7 +636,7 @@ def set_negotiated_fee(
 
 
 def _renew_link(person: Person) -> str:
-    return magic_link_for(_ensure_login(person), next_url=reverse("membership:renew"))
+    return _login_link(person, next_url=reverse("membership:renew"))
 
 
 def send_renewal_email(*, membership: Membership, template: str = "renewal_invitation") -> int:
@@ -749,7 +830,7 @@ def fulfil_checkout_session(*, session) -> Invoice | None:
     """Record a completed Checkout payment once, however often Stripe or the success page asks."""
     if session.get("payment_status") != "paid":
         return None
-    invoice = Invoice.objects.filter(pk=session.get("client_reference_id") or 0).first()
+    invoice = _invoice_named_by(session.get("client_reference_id"))
     if invoice is None:
         logger.warning("Checkout session %s names no invoice", session.get("id"))
         return None
@@ -796,30 +877,113 @@ def _hold_card_payment(*, invoice: Invoice, amount: Decimal, session, problem: s
     )
 
 
+def _invoice_named_by(reference) -> Invoice | None:
+    """The invoice a Checkout session's client_reference_id names (we set it to the invoice's
+    pk); None for a session that is not one of ours, whatever its reference holds."""
+    if not (isinstance(reference, str) and reference.isascii() and reference.isdigit()):
+        return None
+    return Invoice.objects.filter(pk=reference).first()
+
+
 FULFILLING_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
+# Stripe's default: a delivery signed more than five minutes from now, either way, is refused,
+# so one captured on the way cannot be replayed later. stripe's own check looks only back.
+STRIPE_WEBHOOK_TOLERANCE = 300
+
+
+class WebhookRefused(Exception):
+    """A webhook delivery we cannot use; the message, answered with a 400, says why."""
 
 
 def handle_stripe_webhook(*, payload: bytes, signature: str) -> str:
     """Verify the signature on the raw body, then handle each event id once: the id is stored in
     the same transaction as the payment, so a duplicate or replayed delivery does nothing.
-    Raises ``stripe.SignatureVerificationError`` or ``ValueError`` for a bad request."""
-    import stripe
-
-    event = stripe.Webhook.construct_event(
-        payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
-    )
+    Raises ``WebhookRefused``, changing nothing, for a delivery it cannot use."""
+    event = _verified_event(payload=payload, signature=signature)
+    session = _checkout_session(event) if event["type"] in FULFILLING_EVENTS else None
     with transaction.atomic():
         try:
             with transaction.atomic():
                 StripeEvent.objects.create(event_id=event["id"], type=event["type"])
         except IntegrityError:
             return "duplicate"
-        if event["type"] in FULFILLING_EVENTS:
+        if session is not None:
             # Events may arrive out of order; fulfilment keys on the session id, so a late
             # "completed" after "async_payment_succeeded" finds the payment already recorded.
-            fulfil_checkout_session(session=event["data"]["object"].to_dict())
-            return "fulfilled"
+            invoice = fulfil_checkout_session(session=session)
+            return "fulfilled" if invoice is not None else "ignored"
     return "ignored"
+
+
+def _verified_event(*, payload: bytes, signature: str) -> dict:
+    """The event a delivery signed with our webhook secret within the tolerance carries."""
+    import json
+
+    import stripe
+
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WebhookRefused("Malformed event: the body is not UTF-8 text.") from None
+    try:
+        # No tolerance here: the timestamp is checked below, into the future as well.
+        stripe.WebhookSignature.verify_header(text, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except stripe.SignatureVerificationError:
+        raise WebhookRefused("Invalid signature.") from None
+    if abs(timezone.now().timestamp() - _signed_at(signature)) > STRIPE_WEBHOOK_TOLERANCE:
+        raise WebhookRefused(
+            f"Event timestamp outside the tolerance ({STRIPE_WEBHOOK_TOLERANCE} seconds)."
+        )
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep to parse
+        raise WebhookRefused("Malformed event: the body is not JSON.") from None
+    if not isinstance(event, dict):
+        raise WebhookRefused("Malformed event: the body is not a JSON object.")
+    _event_text(event, "id", StripeEvent._meta.get_field("event_id").max_length)
+    _event_text(event, "type", StripeEvent._meta.get_field("type").max_length)
+    return event
+
+
+def _signed_at(header: str) -> int:
+    """The t= of a Stripe-Signature header that verified, read the way stripe reads it."""
+    items = [item.split("=", 2) for item in header.split(",")]
+    return int(next(item[1] for item in items if item[0] == "t"))
+
+
+def _event_text(data: dict, key: str, max_length: int, *, path: str = "") -> str:
+    path = f"{path}{key}"
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise WebhookRefused(f"Malformed event: missing {path}.")
+    if len(value) > max_length:
+        raise WebhookRefused(f"Malformed event: {path} is longer than {max_length} characters.")
+    return value
+
+
+def _checkout_session(event: dict) -> dict:
+    """The Checkout session a fulfilling event carries, with every field fulfilment reads checked."""
+    data = event.get("data")
+    session = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(session, dict):
+        raise WebhookRefused("Malformed event: missing data.object.")
+    reference_length = Payment._meta.get_field("reference").max_length
+    _event_text(session, "id", reference_length, path="data.object.")
+    reference = session.get("client_reference_id")
+    if reference is not None and not isinstance(reference, str):
+        raise WebhookRefused("Malformed event: data.object.client_reference_id is not text.")
+    if session.get("payment_status") == "paid":
+        if "amount_total" not in session:
+            raise WebhookRefused("Malformed event: missing data.object.amount_total.")
+        amount = session["amount_total"]
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise WebhookRefused(
+                "Malformed event: data.object.amount_total is not a whole number of pence."
+            )
+        most = 10 ** Payment._meta.get_field("amount").max_digits - 1  # in pence
+        if amount > most:
+            raise WebhookRefused("Malformed event: data.object.amount_total is too large.")
+    return session
 
 
 def invoice_payment_token(invoice: Invoice) -> str:

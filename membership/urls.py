@@ -9,6 +9,11 @@ urlpatterns = [
     path("quote/", views.quote, name="quote"),
     path("join/", views.join, name="join"),
     path("join/thanks/", views.join_done, name="join-done"),
+    path(
+        "representatives/confirm/<str:token>/",
+        views.confirm_representative,
+        name="confirm-representative",
+    ),
     path("renew/", views.renew, name="renew"),
     path("renew/decline/", views.decline, name="decline"),
     path("account/", views.account, name="account"),

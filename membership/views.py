@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from accounts.access import acts_as_staff
 
 from . import services
 from .fees import FeeError
@@ -77,6 +80,23 @@ def quote(request):
     return JsonResponse(result.as_dict())
 
 
+# Applications per hour: from one address, and for one organisation name or billing email
+# however it is spelt; over the limit the site's 429 page is shown and nothing is saved.
+JOIN_RATE = "5/h"
+
+
+def _normalised_field(name: str):
+    def key(group, request) -> str:
+        value = " ".join(request.POST.get(name, "").split()).casefold()
+        # A blank field is a form error: it shares no counter with everyone else's blank.
+        return f"{name}:{value}" if value else f"{name}:blank:{request.META.get('REMOTE_ADDR')}"
+
+    return key
+
+
+@ratelimit(key="ip", rate=JOIN_RATE, method="POST", block=True)
+@ratelimit(key=_normalised_field("name"), rate=JOIN_RATE, method="POST", block=True)
+@ratelimit(key=_normalised_field("billing_email"), rate=JOIN_RATE, method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def join(request):
     form = JoinForm(request.POST or None)
@@ -98,6 +118,25 @@ def join(request):
 @require_safe
 def join_done(request):
     return render(request, "membership/join_done.html")
+
+
+@cache_control(private=True, no_store=True)  # the signed token in the address names the person
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_representative(request, token):
+    """From the emailed link: the owner of an existing account, logged in with the address it
+    was sent to, confirms they represent the organisation; only then is their account linked."""
+    person = services.person_for_confirmation(token, user=request.user)
+    if person is None:
+        return render(request, "membership/confirm_representative.html", status=404)
+    if request.method == "POST":
+        try:
+            services.confirm_representative(person=person, user=request.user)
+        except services.MembershipError:
+            return render(request, "membership/confirm_representative.html", status=404)
+        messages.success(request, f"Thank you: you now represent {person.organisation.name}.")
+        return redirect("membership:account")
+    return render(request, "membership/confirm_representative.html", {"person": person})
 
 
 def _renewal_for(user) -> Membership:
@@ -272,7 +311,7 @@ def account(request):
 
 def _user_invoice(request, number: str) -> Invoice:
     invoices = (
-        Invoice.objects.all() if request.user.is_staff else Invoice.objects.of_user(request.user)
+        Invoice.objects.all() if acts_as_staff(request) else Invoice.objects.of_user(request.user)
     )
     return get_object_or_404(invoices.distinct(), number=number)
 
@@ -326,15 +365,13 @@ def pay_success(request):
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature on the raw body authenticates it
 @require_POST
 def stripe_webhook(request):
-    import stripe
-
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise Http404("Card payments are not configured.")
     try:
         outcome = services.handle_stripe_webhook(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except (ValueError, stripe.SignatureVerificationError):
-        return HttpResponseBadRequest("Invalid payload or signature.")
+    except services.WebhookRefused as refusal:
+        return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
     # We need a 2xx response otherwise Stripe will keep trying.
     return JsonResponse({"status": outcome})

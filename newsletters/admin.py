@@ -1,4 +1,3 @@
-import csv
 import json
 from urllib.parse import urlsplit
 
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
+
+from tasp import csv
 
 from . import services
 from .forms import ScheduleForm, TestSendForm

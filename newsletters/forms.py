@@ -1,26 +1,15 @@
 from django import forms
 
+from tasp.forms import ModelMultipleChoiceField, NameField
+
 from .models import Newsletter
 
 
-def validate_one_line(value: str) -> None:
-    # A name goes into the To: header of every email: a line break there would add headers.
-    if len(value.splitlines()) > 1:
-        raise forms.ValidationError("Give your name on one line.")
-
-
-class NameField(forms.CharField):
-    default_validators = [validate_one_line]
-
-    def __init__(self, **kwargs):
-        super().__init__(max_length=150, required=False, label="Your name", **kwargs)
-
-
 class SubscribeForm(forms.Form):
-    name = NameField()
+    name = NameField(max_length=150, required=False, label="Your name")
     email = forms.EmailField(max_length=254, label="Email address")
-    organisation = forms.CharField(max_length=200, required=False)
-    newsletters = forms.ModelMultipleChoiceField(
+    organisation = NameField(max_length=200, required=False, label="Organisation")
+    newsletters = ModelMultipleChoiceField(
         queryset=Newsletter.objects.filter(is_public=True),
         widget=forms.CheckboxSelectMultiple,
         label="Send me",
@@ -44,8 +33,8 @@ class SubscribeForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    name = NameField()
-    newsletters = forms.ModelMultipleChoiceField(
+    name = NameField(max_length=150, required=False, label="Your name")
+    newsletters = ModelMultipleChoiceField(
         queryset=Newsletter.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 
+from tasp.csv import unquote_cell
+from tasp.forms import validate_name
+
 from .models import ErasedAddress, Newsletter, Subscriber, Subscription
 
 EMAIL_COLUMNS = ("Email Address", "Email", "email")
@@ -57,7 +60,8 @@ class ImportReport:
 def _first(row: dict, *names: str) -> str:
     for name in names:
         if row.get(name):
-            return row[name].strip()
+            # Our own export quotes a cell a spreadsheet would take for a formula: undo that.
+            return unquote_cell(row[name].strip())
     return ""
 
 
@@ -68,10 +72,15 @@ def _when(value: str):
     return parsed
 
 
-def _check_length(value: str, field: str, label: str) -> None:
+def _check_name(value: str, field: str, label: str) -> None:
+    """The column's length and the forms' rule for names (tasp.forms.validate_name)."""
     limit = Subscriber._meta.get_field(field).max_length
     if len(value) > limit:
         raise RowRejected(f"{label} is longer than {limit} characters.")
+    try:
+        validate_name(value)
+    except ValidationError as error:
+        raise RowRejected(f"{label}: {error.messages[0]}") from None
 
 
 def _row_values(row: dict) -> dict:
@@ -85,11 +94,9 @@ def _row_values(row: dict) -> dict:
     name = _first(row, *NAME_COLUMNS) or " ".join(
         p for p in (_first(row, "First Name"), _first(row, "Last Name")) if p
     )
-    _check_length(name, "name", "Name")
-    if len(name.splitlines()) > 1:
-        raise RowRejected("Name is not on one line.")
+    _check_name(name, "name", "Name")
     organisation = _first(row, *ORGANISATION_COLUMNS)
-    _check_length(organisation, "organisation", "Organisation")
+    _check_name(organisation, "organisation", "Organisation")
     raw_time = _first(row, *TIME_COLUMNS)
     try:
         consented = _when(raw_time)

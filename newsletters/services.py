@@ -4,7 +4,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import batched
 
 from django.conf import settings
@@ -78,6 +78,9 @@ def request_subscription(
             "organisation": organisation,
             "ip": ip,
             "options": options or {},
+            # To the microsecond (the signature's own timestamp has whole seconds): what the
+            # subscriber does after this moment outranks the link.
+            "issued": timezone.now().isoformat(),
         }
     )
     from django.urls import reverse
@@ -93,9 +96,26 @@ def request_subscription(
     )
 
 
+class ConfirmationRefused(Exception):
+    """A genuine confirmation link overtaken by what the subscriber did since; says what."""
+
+
+def _issued_at(token: str, data: dict) -> datetime:
+    """When the confirmation link was made; links from before "issued" was added carry only the
+    signature's timestamp (whole seconds). Call only once the token has been unsigned."""
+    if data.get("issued"):
+        return datetime.fromisoformat(data["issued"])
+    _value, timestamp, _signature = token.rsplit(signing.TimestampSigner.sep, 2)
+    return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+
+
 @transaction.atomic
 def confirm_subscription(*, token: str) -> Subscriber | None:
-    """Activate the subscriber and the lists they asked for; None when the link is bad or old."""
+    """Activate the subscriber and the lists they asked for; None when the link is bad or old.
+
+    A link works once: a list it already started, or one left after the link was sent, is not
+    touched again, and a link sent before the subscriber unsubscribed from everything raises
+    ``ConfirmationRefused``, so an old link posted again never undoes an unsubscribe."""
     try:
         data = signing.TimestampSigner(salt="newsletters.confirm").unsign_object(
             token, max_age=_setting("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)
@@ -107,6 +127,33 @@ def confirm_subscription(*, token: str) -> Subscriber | None:
         return None
     if subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
         return None
+    issued = _issued_at(token, data)
+    if subscriber.unsubscribed_at and subscriber.unsubscribed_at > issued:
+        raise ConfirmationRefused(
+            "You unsubscribed after we sent this confirmation link, so it no longer subscribes "
+            "you. To get our emails again, subscribe again and use the new link we send."
+        )
+    subscriptions = {s.newsletter_id: s for s in Subscription.objects.filter(subscriber=subscriber)}
+    newsletters, left = [], []
+    for newsletter in Newsletter.objects.filter(pk__in=data.get("lists", [])):
+        subscription = subscriptions.get(newsletter.pk)
+        if subscription is None:
+            newsletters.append(newsletter)
+        elif subscription.unsubscribed_at and subscription.unsubscribed_at > issued:
+            left.append(newsletter)  # left after the link was sent: it stays left
+        elif not subscription.unsubscribed_at and subscription.subscribed_at >= issued:
+            continue  # started by this link, or a later one: nothing left for it to do
+        else:
+            newsletters.append(newsletter)
+    if not newsletters:
+        if left:
+            raise ConfirmationRefused(
+                f"You left {', '.join(n.name for n in left)} after we sent this confirmation "
+                "link, so it no longer subscribes you. To get it again, subscribe again and use "
+                "the new link we send."
+            )
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            return subscriber  # this link (or a later one) has done its work already
     now = timezone.now()
     subscriber.name = data.get("name") or subscriber.name
     subscriber.organisation = data.get("organisation") or subscriber.organisation
@@ -119,7 +166,6 @@ def confirm_subscription(*, token: str) -> Subscriber | None:
     subscriber.unsubscribed_at = None
     subscriber.save()
     ErasedAddress.objects.of(subscriber.email).delete()  # they came back of their own accord
-    newsletters = list(Newsletter.objects.filter(pk__in=data["lists"]))
     for newsletter in newsletters:
         Subscription.objects.update_or_create(
             subscriber=subscriber,

@@ -80,7 +80,12 @@ def subscribe(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     if request.method == "POST":
-        subscriber = services.confirm_subscription(token=token)
+        try:
+            subscriber = services.confirm_subscription(token=token)
+        except services.ConfirmationRefused as refusal:
+            return render(
+                request, "newsletters/confirm_done.html", {"refusal": str(refusal)}, status=400
+            )
         return render(
             request,
             "newsletters/confirm_done.html",

@@ -152,6 +152,7 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -407,6 +408,11 @@ NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 # --- Vacancies ---
 VACANCY_JOB_PACK_MAX_BYTES = env.int("VACANCY_JOB_PACK_MAX_BYTES", default=5 * 1024 * 1024)
+# The posting views stop reading an upload past the limit above (vacancies.uploads); a .docx
+# (a zip) is refused when its parts unpack to more than this (vacancies.validators).
+VACANCY_JOB_PACK_MAX_EXPANDED_BYTES = env.int(
+    "VACANCY_JOB_PACK_MAX_EXPANDED_BYTES", default=50 * 1024 * 1024
+)
 VACANCY_CLOSING_SOON_DAYS = 2  # posters are told this many days before the closing date
 VACANCY_POST_RATE = env("VACANCY_POST_RATE", default="10/h")  # per user and per IP
 

@@ -16,6 +16,13 @@ def isolated_cache(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing a password the production way takes most of a second: tests use a quick hasher
+    (the production stage, tests/production/, keeps the real one)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_task_queue():
     """Tasks queued by tests go to a queue of this test session alone, removed at the end, so a
@@ -125,9 +132,12 @@ def smtp_server(settings):
 @pytest.fixture
 def celery_worker(private_task_queue):
     """A real Celery worker, in a thread of the test process, consuming this session's queue on the
-    configured broker (Redis in CI)."""
+    configured broker (Redis in CI). Tasks earlier tests queued without a worker (demo data's
+    emails, say) are dropped first, so the worker runs only what this test queues."""
     from celery.contrib.testing.worker import start_worker
 
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(private_task_queue)
     with start_worker(
         celery_app,
         pool="solo",

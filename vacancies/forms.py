@@ -4,7 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tasp.forms import NameField
+
 from .models import LONDON, Vacancy, sanitise_description
+from .validators import too_big_message
 
 VACANCY_FIELDS = [
     "title",
@@ -78,6 +81,11 @@ class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
     class Meta:
         model = Vacancy
         fields = VACANCY_FIELDS + BILLING_FIELDS
+        field_classes = {
+            "organisation_name": NameField,
+            "contact_name": NameField,
+            "billing_name": NameField,
+        }
         widgets = {
             "closes_on": DateInput(),
             "interview_on": DateInput(),
@@ -97,9 +105,11 @@ class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
             "po_number": "Optional: we print it on the invoice.",
         }
 
-    def __init__(self, *args, is_member: bool, **kwargs):
+    def __init__(self, *args, is_member: bool, job_pack_stopped: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_member = is_member
+        # The view stopped reading the upload at the size limit (vacancies.uploads).
+        self.job_pack_stopped = job_pack_stopped
         if is_member:
             # Members pay nothing, so there is nobody to invoice.
             for name in BILLING_FIELDS:
@@ -112,6 +122,12 @@ class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+    def clean_job_pack(self):
+        if self.job_pack_stopped:
+            # The file never arrived, so the model's validate_job_pack cannot say it is too big.
+            raise ValidationError(too_big_message(), code="too_big")
+        return self.cleaned_data["job_pack"]
 
     def changes(self) -> dict:
         """The cleaned values of the advert's own fields, for services.edit_vacancy."""
@@ -193,8 +209,8 @@ class AlertOptionsForm(forms.Form):
 
 
 class AlertSubscribeForm(AlertOptionsForm):
-    email = forms.EmailField(label="Email address")
-    name = forms.CharField(label="Your name", max_length=150, required=False)
+    email = forms.EmailField(label="Email address", max_length=254)
+    name = NameField(label="Your name", max_length=150, required=False)
     website = forms.CharField(
         required=False,
         label="Leave this empty",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import secrets
-import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Self
@@ -14,10 +13,11 @@ from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from .validators import validate_job_pack
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -44,55 +44,7 @@ def sanitise_description(html: str) -> str:
 
 # --- Job pack files: the content decides the type, never the name ---------------------------
 
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGIC = b"PK\x03\x04"  # .docx is a zip holding word/document.xml
-# Legacy Word .doc is not accepted: it is an OLE compound file, a container MSI installers and
-# other executables share, and telling them apart means parsing the container's directory.
-JOB_PACK_TYPES = "Save it as PDF or .docx."
-
-
-def job_pack_kind(uploaded) -> str | None:
-    """'pdf' or 'docx' from the file's first bytes (and, for zips, its contents)."""
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    if head.startswith(PDF_MAGIC):
-        return "pdf"
-    if head.startswith(ZIP_MAGIC):
-        try:
-            with zipfile.ZipFile(uploaded) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            uploaded.seek(0)
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return "docx"
-    return None
-
-
-def validate_job_pack(uploaded) -> None:
-    limit = settings.VACANCY_JOB_PACK_MAX_BYTES
-    if uploaded.size > limit:
-        raise ValidationError(
-            f"The job pack is {filesizeformat(uploaded.size)}; the limit is {filesizeformat(limit)}.",
-            code="too_big",
-        )
-    kind = job_pack_kind(uploaded)
-    if kind is None:
-        raise ValidationError(
-            f"The job pack must be a PDF or a Word .docx file (older .doc files are not "
-            f"accepted). {JOB_PACK_TYPES}",
-            code="wrong_type",
-        )
-    extension = uploaded.name.rsplit(".", 1)[-1].lower() if "." in uploaded.name else ""
-    if extension != kind:
-        raise ValidationError(
-            f"This file is a {kind.upper()} document but is named .{extension or '(none)'}; "
-            f"rename it to end in .{kind}.",
-            code="wrong_name",
-        )
-
+# validate_job_pack (in vacancies.validators) is imported here because migrations name it so.
 
 # Under MEDIA_ROOT, but never served from /media/ (tasp.views.media refuses the folder): the
 # only way to a job pack is vacancies.views.job_pack, which checks the advert is public.
@@ -180,8 +132,10 @@ class VacancyQuerySet(models.QuerySet):
     def posted_by(self, user) -> Self:
         return self.filter(posted_by=user)
 
-    def editable_by(self, user) -> Self:
-        if user.is_authenticated and user.is_staff:
+    def editable_by(self, user, *, as_staff: bool = False) -> Self:
+        """Adverts this login may manage; all of them when ``as_staff`` (the request passed
+        ``accounts.access.acts_as_staff``: staff with a second factor)."""
+        if as_staff:
             return self.all()
         if not user.is_authenticated:
             return self.none()

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from accounts.access import acts_as_staff
 from newsletters import services as newsletter_services
 from newsletters.models import Subscriber
 from tasp.views import sandboxed
@@ -28,6 +29,7 @@ from .forms import (
     VacancyForm,
 )
 from .models import AlertFilter, Vacancy, job_posting
+from .uploads import limit_job_pack_upload, upload_stopped
 
 PAGE_SIZE = 10
 
@@ -55,7 +57,11 @@ def index(request):
 @require_safe
 def detail(request, slug):
     vacancy = get_object_or_404(Vacancy.objects.select_related("posted_by"), slug=slug)
-    can_manage = Vacancy.objects.editable_by(request.user).filter(pk=vacancy.pk).exists()
+    can_manage = (
+        Vacancy.objects.editable_by(request.user, as_staff=acts_as_staff(request))
+        .filter(pk=vacancy.pk)
+        .exists()
+    )
     # Only an advert that was once public says "closed"; one staff never approved stays unknown.
     if vacancy.is_closed and (vacancy.published_at or can_manage):
         return render(request, "vacancies/vacancy_closed.html", {"vacancy": vacancy}, status=410)
@@ -74,7 +80,11 @@ def job_pack(request, slug):
     """The advert's job pack, as a download: for anyone once the advert is public, and before
     that (or after a rejection) only for its poster and staff; to everyone else it does not exist."""
     vacancy = get_object_or_404(Vacancy, slug=slug)
-    can_manage = Vacancy.objects.editable_by(request.user).filter(pk=vacancy.pk).exists()
+    can_manage = (
+        Vacancy.objects.editable_by(request.user, as_staff=acts_as_staff(request))
+        .filter(pk=vacancy.pk)
+        .exists()
+    )
     if not vacancy.job_pack or not (vacancy.is_public or can_manage):
         raise Http404("No such job pack.")
     try:
@@ -119,12 +129,30 @@ class LatestVacanciesFeed(Feed):
 def _own_vacancy(request, slug) -> Vacancy:
     # Someone else's advert is simply not found: 404 says nothing about whether it exists.
     return get_object_or_404(
-        Vacancy.objects.editable_by(request.user).select_related("posted_by"), slug=slug
+        Vacancy.objects.editable_by(request.user, as_staff=acts_as_staff(request)).select_related(
+            "posted_by"
+        ),
+        slug=slug,
     )
 
 
+def _posted(request) -> dict:
+    """The advert form's data and files; reading them (in this order) runs the upload through
+    JobPackSizeLimit, which then says whether it stopped the job pack at the limit."""
+    if request.method != "POST":
+        return {"data": None, "files": None}
+    return {
+        "data": request.POST,
+        "files": request.FILES,
+        "job_pack_stopped": upload_stopped(request),
+    }
+
+
+# Per user and per IP: one person with many accounts, or many people behind one address.
 @login_required
+@ratelimit(key="ip", rate=_post_rate, method="POST", block=True)
 @ratelimit(key="user_or_ip", rate=_post_rate, method="POST", block=True)
+@limit_job_pack_upload
 def post(request):
     is_member, price = services.price_for(request.user)
     initial = {}
@@ -132,9 +160,7 @@ def post(request):
         initial["organisation_name"] = billing.member_organisation_name(
             request.user, services.today()
         )
-    form = VacancyForm(
-        request.POST or None, request.FILES or None, is_member=is_member, initial=initial
-    )
+    form = VacancyForm(**_posted(request), is_member=is_member, initial=initial)
     if request.method == "POST":
         if form.is_bot:
             # Pretend it worked so the bot learns nothing; nothing is saved.
@@ -151,11 +177,14 @@ def post(request):
         request,
         "vacancies/vacancy_form.html",
         {"form": form, "is_member": is_member, "price": price, "vacancy": None},
+        status=413 if form.job_pack_stopped else 200,
     )
 
 
 @login_required
+@ratelimit(key="ip", rate=_post_rate, method="POST", block=True)
 @ratelimit(key="user_or_ip", rate=_post_rate, method="POST", block=True)
+@limit_job_pack_upload
 def edit(request, slug):
     vacancy = _own_vacancy(request, slug)
     if not vacancy.is_editable:
@@ -166,9 +195,7 @@ def edit(request, slug):
         is_member, price = services.price_for(vacancy.posted_by)
     else:
         is_member, price = True, None  # billing was settled when it was submitted
-    form = VacancyForm(
-        request.POST or None, request.FILES or None, instance=vacancy, is_member=is_member
-    )
+    form = VacancyForm(**_posted(request), instance=vacancy, is_member=is_member)
     if request.method == "POST" and not form.is_bot and form.is_valid():
         try:
             services.edit_vacancy(vacancy=vacancy, by=request.user, changes=form.changes())
@@ -181,6 +208,7 @@ def edit(request, slug):
         request,
         "vacancies/vacancy_form.html",
         {"form": form, "is_member": is_member, "price": price, "vacancy": vacancy},
+        status=413 if form.job_pack_stopped else 200,
     )
 
 

@@ -53,7 +53,9 @@ def test_login_is_locked_after_repeated_failures(client, user, settings):
 def test_an_unverified_address_cannot_log_in_until_confirmed(client, django_user_model, mailoutbox):
     django_user_model.objects.create_user(email="new@example.org", password="a-strong-new-pass")
 
-    response = client.post(reverse(LOGIN), {"login": "new@example.org", "password": "a-strong-new-pass"})
+    response = client.post(
+        reverse(LOGIN), {"login": "new@example.org", "password": "a-strong-new-pass"}
+    )
 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
@@ -76,3 +78,19 @@ def test_account_page_needs_login(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse(LOGIN))
+
+
+def test_the_emailed_code_limit_counts_an_address_in_any_case(client, user):
+    """Item 7: changing the case of the address does not dodge the per-address limit."""
+    addresses = ["manager@example.org", "MANAGER@example.org", "Manager@Example.org"]
+    for attempt in range(5):
+        response = client.post(
+            reverse("account_request_login_code"), {"email": addresses[attempt % 3]}
+        )
+        assert response.status_code == 302
+        client.cookies.clear()  # a fresh visitor each time: only the address links them
+
+    response = client.post(reverse("account_request_login_code"), {"email": "MaNaGeR@example.org"})
+
+    assert response.status_code == 200
+    assert "Too many" in response.content.decode(), response.content.decode()[-3000:]

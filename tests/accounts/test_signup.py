@@ -41,7 +41,9 @@ def test_a_visitor_signs_up_confirms_the_address_and_logs_in(
     assert "_auth_user_id" not in client.session  # not until the address is confirmed
     (email,) = queued
     assert email["to"] == ["hana@agency.example.com"] and email["html"]
-    link = re.search(r"https://www\.tasp\.example\.org(/accounts/confirm-email/\S+/)", email["body"])
+    link = re.search(
+        r"https://www\.tasp\.example\.org(/accounts/confirm-email/\S+/)", email["body"]
+    )
 
     page = client.get(link.group(1))  # a mail scanner's GET confirms nothing
     assert page.status_code == 200

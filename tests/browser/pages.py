@@ -7,13 +7,31 @@ from urllib.parse import urlsplit
 from axe_playwright_python.sync_playwright import Axe
 
 
-def log_in(page, email: str, password: str, next_path: str) -> None:
-    """Log in through the site's login form and wait to land on ``next_path``."""
+def log_in(page, email: str, password: str, next_path: str, *, totp_secret: str = "") -> None:
+    """Log in through the site's login form (and, for staff, the authenticator-code step) and
+    wait to land on ``next_path``."""
     page.goto(f"/accounts/login/?next={next_path}")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    if totp_secret:
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"**{next_path}")
+
+
+def totp_code(secret: str) -> str:
+    """The authenticator app's current code for ``secret``; waits for a fresh period when the
+    current one has less than five seconds left, so the code is still good when it arrives."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    if app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD < 5:
+        time.sleep(5)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 MAX_PAGES = 150
@@ -93,3 +111,41 @@ class Audit:
         assert not self.problems, (
             f"{len(self.problems)} problems on {len(self.visited)} pages:\n{report}"
         )
+
+
+def sign_up(page, *, name: str, email: str, password: str, read_confirmation) -> None:
+    """Sign up on the site, then confirm the address from the email ``read_confirmation()``
+    returns (its plain text), as a new visitor does."""
+    page.goto("/accounts/signup/")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=False).first.fill(password)
+    page.get_by_label("Password (again)").fill(password)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    link = re.search(r"https?://\S+(/accounts/confirm-email/[^/\s]+/)", read_confirmation())
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/login/*")
+
+
+def post_advert_as_non_member(page, *, title: str, closes_on: str) -> None:
+    """Fill in the advert form as a non-member (with billing details), save and submit it."""
+    page.goto("/vacancies/post/")
+    assert page.locator("#vacancy-price").inner_text().startswith("Price: £650.00")
+    page.fill("#id_title", title)
+    page.select_option("#id_role_type", "independent_scrutineer")
+    page.fill("#id_organisation_name", "Agency Recruitment Ltd")
+    page.fill("#id_location", "Leeds")
+    page.select_option("#id_region", "yorkshire")
+    page.fill("#id_remuneration", "£450 per day")
+    page.fill("#id_closes_on", closes_on)
+    page.fill("#id_description", "Scrutinise the partnership.\n\nThree days a month.")
+    page.fill("#id_apply_url", "https://jobs.example.org/scrutineer")
+    page.get_by_label("Organisation to invoice").fill("Agency Recruitment Ltd")
+    page.fill("#id_billing_address", "1 High Street\nExample Town")
+    page.fill("#id_billing_email", "accounts@agency.example.com")
+    page.get_by_role("button", name="Save and preview").click()
+    page.wait_for_url("**/manage/")
+    page.get_by_role("button", name="Submit and get the invoice (£650.00)").click()
+    page.wait_for_url("**/manage/")

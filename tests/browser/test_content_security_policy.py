@@ -6,6 +6,8 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
+from tests.browser.pages import log_in
+from tests.helpers import give_authenticator_app
 from tests.newsletters.factories import IssueFactory
 from tests.vacancies.factories import VacancyFactory
 
@@ -64,10 +66,13 @@ def test_staff_build_preview_and_send_an_issue_in_the_admin_under_the_policy(
     issue = IssueFactory(title="Newsletter - Spring 2020")
     page = watched
 
-    page.goto(f"/admin/login/?next=/admin/newsletters/issue/{issue.pk}/change/")
-    page.get_by_label("Email address").fill(staff_user.email)
-    page.get_by_label("Password").fill("a-strong-staff-pass")
-    page.get_by_role("button", name="Log in").click()
+    log_in(
+        page,
+        staff_user.email,
+        "a-strong-staff-pass",
+        f"/admin/newsletters/issue/{issue.pk}/change/",
+        totp_secret=give_authenticator_app(staff_user),
+    )
     # django-nested-admin adds inline forms with its script, inside a form of another inline.
     page.get_by_text("Add another Section").click()
     page.locator("input[name^='sections-1'][name$='-heading']").fill("National News")

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsletters.models import Issue, Send, Subscriber
+from tests.browser.pages import log_in
+from tests.helpers import give_authenticator_app
 from tests.newsletters.factories import NewsletterFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,10 +62,13 @@ def test_subscribe_confirm_then_staff_write_preview_and_send_an_issue(
     assert subscriber.subscriptions.filter(unsubscribed_at=None).count() == 1
 
     # Staff build an issue in the admin: a section with an item, on one page.
-    page.goto("/admin/login/?next=/admin/newsletters/issue/add/")
-    page.get_by_label("Email address").fill(staff_user.email)
-    page.get_by_label("Password").fill("a-strong-staff-pass")
-    page.get_by_role("button", name="Log in").click()
+    log_in(
+        page,
+        staff_user.email,
+        "a-strong-staff-pass",
+        "/admin/newsletters/issue/add/",
+        totp_secret=give_authenticator_app(staff_user),
+    )
     page.get_by_label("Newsletter:").select_option(label="TASP Newsletter")
     page.locator("#id_title").fill("Newsletter - Winter 2026")
     page.get_by_label("Editorial welcome:").fill("<p>Welcome to the winter issue.</p>")

@@ -48,7 +48,9 @@ def test_a_failed_login_shows_an_accessible_error(page, axe, user):
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Log in").click()
 
-    assert page.get_by_text("The password is case-sensitive.").is_visible()
+    assert page.get_by_text(
+        "The email address and/or password you specified are not correct."
+    ).is_visible()
     axe(page)
 
 

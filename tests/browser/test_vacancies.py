@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.pages import log_in
+from tests.helpers import give_authenticator_app
 from tests.vacancies.conftest import keep_tasks_in_process, make_member
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
@@ -50,7 +51,13 @@ def test_a_member_posts_staff_approve_and_it_is_listed(
 
     staff = browser.new_context(base_url=live_server.url, locale="en-GB")
     admin = staff.new_page()
-    log_in(admin, staff_user.email, "a-strong-staff-pass", "/admin/")
+    log_in(
+        admin,
+        staff_user.email,
+        "a-strong-staff-pass",
+        "/admin/",
+        totp_secret=give_authenticator_app(staff_user),
+    )
     admin.goto("/admin/vacancies/vacancy/?queue=waiting")
     admin.get_by_role("link", name="Moderate “Independent Scrutineer for Northshire”").click()
     admin.get_by_label("Approve and publish").check()

@@ -244,3 +244,23 @@ def test_staff_cannot_add_an_active_membership_by_hand(client, staff_user):
     data["status"] = "submitted"
     assert client.post(url, data).status_code == 302
     assert Membership.objects.get().status == Membership.Status.SUBMITTED
+
+
+def test_member_csv_cells_that_look_like_formulas_export_as_text(rf, staff_user, invoiced):
+    import csv
+
+    from django.contrib import admin
+
+    from membership.models import Person
+
+    invoiced.organisation.name = "=cmd|' /C calc'!A0"
+    invoiced.organisation.save()
+    Person.objects.filter(email="manager@example.org").update(name="+44 1234 567890")
+    request = rf.post("/admin/membership/membership/")
+    request.user = staff_user
+
+    response = admin.site._registry[Membership].export_csv(request, Membership.objects.all())
+
+    rows = list(csv.reader(response.content.decode().splitlines()))[1:]
+    assert {row[0] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    assert "'+44 1234 567890" in {row[6] for row in rows}

@@ -478,3 +478,61 @@ def test_the_account_page_offers_pay_by_card_for_unpaid_invoices_when_stripe_is_
     [link] = re.findall(r'<a href="([^"]+)">Pay by card', html)
     assert link.startswith("/membership/pay/")
     assert f"Pay invoice {invoice.number}" in client.get(link).content.decode()
+
+
+def join_data(**overrides):
+    return {
+        "name": "Guernsey Safeguarding Children Partnership",
+        "kind": "single_area",
+        "areas": "Guernsey",
+        "address": "St Peter Port",
+        "billing_name": "Treasury",
+        "billing_email": "treasury@guernsey.example.org",
+        "po_number": "",
+        **formset_data(representatives(3, manager_email="bm@guernsey.example.org")),
+        **overrides,
+    }
+
+
+def test_a_representative_email_longer_than_the_column_is_a_form_error_not_a_500(client):
+    response = client.post("/membership/join/", join_data(**{"reps-1-email": "a" * 300 + "@x.org"}))
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert not Organisation.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["name", "billing_name", "reps-0-name"])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Pat\r\nBcc: evil@example.com", "Give the name on one line."),
+        ("Pat\u202eManager", "Remove the invisible character U+202E from the name."),
+    ],
+)
+def test_names_with_control_characters_are_refused_on_the_join_form(client, field, value, message):
+    response = client.post("/membership/join/", join_data(**{field: value}))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["org-name", "org-billing_name", "reps-1-name"])
+def test_names_with_line_breaks_are_refused_on_the_renewal_form(client, business_manager, field):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+    client.force_login(business_manager)
+    data = {
+        **org_data(membership.organisation),
+        **formset_data(representatives(3), initial=1),
+        "confirm": "1",
+        field: "Pat\r\nBcc: evil@example.com",
+    }
+
+    response = client.post("/membership/renew/", data)
+
+    assert response.status_code == 200
+    assert "Give the name on one line." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.RENEWAL_DUE
+    assert not Invoice.objects.exists()

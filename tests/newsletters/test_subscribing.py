@@ -314,13 +314,126 @@ def test_the_subscribe_form_shows_the_consent_wording_it_records(client, newslet
 def test_a_name_with_line_breaks_is_refused_on_the_forms(client, newsletter, name):
     response = post_subscribe(client, newsletter, name=name)
 
-    assert "Give your name on one line." in response.content.decode()
+    assert "Give the name on one line." in response.content.decode()
     assert Subscriber.objects.count() == 0
 
     (reader,) = subscribe(newsletter, 1, name="Reader")
     url = reverse("newsletters:preferences", args=[reader.token])
     response = client.post(url, {"name": name, "newsletters": [newsletter.pk]})
 
-    assert "Give your name on one line." in response.content.decode()
+    assert "Give the name on one line." in response.content.decode()
     reader.refresh_from_db()
     assert reader.name == "Reader"
+
+
+def confirmation_link(queued_emails) -> str:
+    token = re.search(r"/newsletters/confirm/(\S+)/", queued_emails[-1]["body"]).group(1)
+    return reverse("newsletters:confirm", args=[token])
+
+
+def test_an_old_confirmation_link_does_not_resubscribe_after_unsubscribing_from_everything(
+    client, newsletter, queued_emails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(client, newsletter)
+    link = confirmation_link(queued_emails)
+    assert client.post(link).status_code == 200
+    reader = Subscriber.objects.get()
+    client.post(reverse("newsletters:unsubscribe", args=[reader.token]), {"everything": "1"})
+
+    replay = client.post(link)
+
+    assert replay.status_code == 400
+    page = replay.content.decode()
+    assert "You unsubscribed after we sent this confirmation link" in page
+    assert "subscribe again" in page
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.UNSUBSCRIBED and reader.unsubscribed_at
+    assert active_lists(reader) == set()
+
+
+def test_an_old_confirmation_link_does_not_rejoin_a_list_left_since(
+    client, newsletter, alerts, queued_emails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(client, newsletter, newsletters=[newsletter.pk, alerts.pk])
+    link = confirmation_link(queued_emails)
+    client.post(link)
+    reader = Subscriber.objects.get()
+    client.post(reverse("newsletters:unsubscribe", args=[reader.unsubscribe_token(alerts.pk)]))
+
+    replay = client.post(link)
+
+    assert replay.status_code == 400
+    assert "You left Vacancy alerts after we sent this confirmation link" in (
+        replay.content.decode()
+    )
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE
+    assert active_lists(reader) == {"tasp-newsletter"}
+
+
+def test_confirming_twice_changes_nothing_the_second_time(
+    client, newsletter, queued_emails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(client, newsletter)
+    link = confirmation_link(queued_emails)
+    client.post(link)
+    first = Subscriber.objects.get()
+
+    again = client.post(link)  # a double click, or a mail scanner replaying the POST
+
+    assert again.status_code == 200 and "Subscription confirmed" in again.content.decode()
+    reader = Subscriber.objects.get()
+    assert (reader.consent_at, reader.confirmed_at) == (first.consent_at, first.confirmed_at)
+
+
+def test_subscribing_again_after_unsubscribing_sends_a_link_that_works(
+    client, newsletter, queued_emails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(client, newsletter)
+    client.post(confirmation_link(queued_emails))
+    reader = Subscriber.objects.get()
+    client.post(reverse("newsletters:unsubscribe", args=[reader.token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(client, newsletter)
+
+    response = client.post(confirmation_link(queued_emails))
+
+    assert response.status_code == 200
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE and active_lists(reader) == {"tasp-newsletter"}
+
+
+@pytest.mark.parametrize("value", [str(10**40), str(2**63), "abc", "1.5"])
+def test_a_list_id_the_column_cannot_hold_is_a_form_error(client, newsletter, value):
+    response = post_subscribe(client, newsletter, newsletters=[value])
+
+    assert response.status_code == 200
+    assert "is not a valid value." in response.content.decode()
+    assert Subscriber.objects.count() == 0
+
+    (reader,) = subscribe(newsletter, 1, name="Reader")
+    url = reverse("newsletters:preferences", args=[reader.token])
+    response = client.post(url, {"name": "Reader", "newsletters": [newsletter.pk, value]})
+
+    assert response.status_code == 200
+    assert "is not a valid value." in response.content.decode()
+    assert active_lists(reader) == {"tasp-newsletter"}
+
+
+@pytest.mark.parametrize("name", ["\u202eEve", "Eve\x00", "Eve\x1b[31m"])
+def test_a_name_with_invisible_characters_is_refused_on_the_forms(client, newsletter, name):
+    response = post_subscribe(client, newsletter, name=name)
+
+    assert "Remove the invisible character" in response.content.decode()
+    assert Subscriber.objects.count() == 0
+
+
+def test_an_organisation_on_two_lines_is_refused(client, newsletter):
+    response = post_subscribe(client, newsletter, organisation="LSCP\r\nBcc: x@example.com")
+
+    assert "Give the name on one line." in response.content.decode()
+    assert Subscriber.objects.count() == 0

@@ -220,7 +220,6 @@ def stack(tmp_path_factory, smtp):
         # Demo data refuses production settings (it sets known passwords): load it as a developer
         # would, against the same database, before the servers start.
         stack.manage("seed_demo", "--quiet-login", DJANGO_DEBUG="true")
-        stack.manage("shell", "-c", NON_MEMBER)
         for role in ("web", "worker", "beat"):
             stack.start(role)
         stack.wait_until_healthy()
@@ -228,16 +227,6 @@ def stack(tmp_path_factory, smtp):
     finally:
         stack.stop()
         psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-
-
-# A non-member partnership's account (sign-up for non-members is its own issue).
-NON_MEMBER_EMAIL = "hr@agency.example.com"
-NON_MEMBER_PASSWORD = "a-strong-agency-pass"
-NON_MEMBER = (
-    "from accounts.models import User; "
-    f"u = User.objects.create_user(email='{NON_MEMBER_EMAIL}', password='{NON_MEMBER_PASSWORD}', "
-    "full_name='Alex Agency')"
-)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name", locale="en_GB")
     password = factory.django.Password("a-strong-poster-pass")
 
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        """Posters have confirmed their address (allauth lets only those log in)."""
+        if create and extracted is not False:
+            from accounts.services import mark_address_verified
+
+            mark_address_verified(obj)
+
 
 class VacancyFactory(factory.django.DjangoModelFactory):
     class Meta:

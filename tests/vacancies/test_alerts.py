@@ -324,3 +324,27 @@ def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
     assert services.announce_vacancies(vacancy_ids=[vacancy.pk]) == []  # at most once
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED
+
+
+def test_an_email_address_longer_than_the_column_is_a_form_error_not_a_500(client):
+    response = client.post(
+        reverse("vacancies:alerts"), {"email": "a" * 300 + "@example.org", "name": "Rea Der"}
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Rea\r\nBcc: evil@example.com", "Give the name on one line."),
+        ("\u202eRea", "Remove the invisible character U+202E from the name."),
+    ],
+)
+def test_a_name_with_control_characters_is_refused_on_the_alerts_form(client, name, message):
+    response = client.post(reverse("vacancies:alerts"), {"email": "r@example.org", "name": name})
+
+    assert message in response.content.decode()
+    assert not Subscriber.objects.exists()

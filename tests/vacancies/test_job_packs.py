@@ -71,8 +71,13 @@ def test_the_poster_and_staff_can_check_a_pack_before_it_is_public(
     settings.DEBUG = False
     vacancy = with_pack(VacancyFactory(**state))
 
-    for who in (vacancy.posted_by, staff_user):
-        client.force_login(who)
+    client.force_login(staff_user)  # staff without a second factor are nobody special
+    assert client.get(pack_url(vacancy)).status_code == 404
+    for log_in in (
+        lambda: client.force_login(vacancy.posted_by),
+        lambda: log_in_with_second_factor(client, staff_user),
+    ):
+        log_in()
         response = client.get(pack_url(vacancy))
 
         assert response.status_code == 200

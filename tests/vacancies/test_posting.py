@@ -268,6 +268,25 @@ def test_posting_is_rate_limited(client, member, settings):
     assert Vacancy.objects.count() == 2
 
 
+def test_two_users_posting_from_one_address_are_limited_by_the_address(
+    client, member, non_member, settings
+):
+    settings.VACANCY_POST_RATE = "2/h"  # the test client always comes from 127.0.0.1
+    client.force_login(member)
+    first_user = [
+        client.post(reverse("vacancies:post"), advert_data(title=f"Post {n}")).status_code
+        for n in range(2)
+    ]
+    client.force_login(non_member)
+
+    # Their first post, so within their own limit, but the address's third.
+    second_user = client.post(reverse("vacancies:post"), {**advert_data(), **BILLING})
+
+    assert first_user == [302, 302]
+    assert second_user.status_code == 429
+    assert not Vacancy.objects.filter(posted_by=non_member).exists()
+
+
 def test_a_relisted_advert_is_submitted_with_a_new_closing_date(client, member):
     old = VacancyFactory(posted_by=member, closed=True, closes_on=today() - timedelta(days=3))
     copy = services.relist_vacancy(vacancy=old, by=member)
@@ -471,3 +490,15 @@ def test_a_new_title_keeps_the_reminder_already_sent(member):
 
     vacancy.refresh_from_db()
     assert vacancy.closing_reminder_sent_at is not None
+
+
+@pytest.mark.parametrize("field", ["organisation_name", "contact_name", "billing_name"])
+def test_names_on_two_lines_are_refused_on_the_advert_form(client, non_member, field):
+    client.force_login(non_member)
+    data = {**advert_data(), **BILLING, field: "Agency Ltd\r\nBcc: evil@example.com"}
+
+    response = client.post(reverse("vacancies:post"), data)
+
+    assert response.status_code == 200
+    assert "Give the name on one line." in response.content.decode()
+    assert not Vacancy.objects.exists()

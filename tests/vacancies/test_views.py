@@ -1,5 +1,3 @@
-import io
-import zipfile
 from datetime import timedelta
 
 import pytest
@@ -8,6 +6,7 @@ from django.urls import reverse
 
 from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import UserFactory, VacancyFactory, today
+from tests.vacancies.test_job_pack_checks import real_pdf, word_docx
 from tests.vacancies.test_posting import advert_data
 from vacancies.models import Vacancy
 
@@ -283,15 +282,11 @@ def test_a_description_of_only_script_is_refused(client, member):
 
 
 def pdf_bytes():
-    return b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    return real_pdf()
 
 
 def docx_bytes():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
+    return word_docx()
 
 
 def test_a_pdf_or_word_job_pack_is_accepted(client, member, media_root):

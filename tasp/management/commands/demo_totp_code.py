@@ -2,11 +2,10 @@
 
 import time
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from .seed_demo import STAFF_TOTP_SECRET
 

@@ -6,12 +6,11 @@ in dependency order.
 
 from importlib import import_module
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 
 from accounts.models import User
 from accounts.services import mark_address_verified
@@ -59,6 +58,6 @@ class Command(BaseCommand):
         if not options["quiet_login"]:
             self.stdout.write(
                 f"Staff login: {STAFF_EMAIL} / {STAFF_PASSWORD}, then the six-digit code that"
-                " `python manage.py demo_totp_code` prints (or add the key"
+                " `DJANGO_DEBUG=true .venv/bin/python manage.py demo_totp_code` prints (or add the key"
                 f" {STAFF_TOTP_SECRET} to an authenticator app)."
             )
