@@ -1,10 +1,20 @@
-from allauth.account.forms import LoginForm as AllauthLoginForm
+"""The sign-up form's extra fields (allauth builds its sign-up form on this one, so this module
+imports nothing from allauth; the forms that extend allauth's are in accounts.allauth_forms)."""
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 
 from tasp.forms import NameField
 
 EMAIL_MAX_LENGTH = 254  # the column's length (RFC 5321's limit for a forward path)
+
+
+def limit_email_length(form) -> None:
+    """allauth's address fields have no length limit of their own; the column holds 254."""
+    if email := form.fields.get("email"):
+        email.max_length = EMAIL_MAX_LENGTH
+        email.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+        email.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
 class SignupDetailsForm(forms.Form):
@@ -19,21 +29,8 @@ class SignupDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if email := self.fields.get("email"):  # allauth's field has no length limit of its own
-            email.max_length = EMAIL_MAX_LENGTH
-            email.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
-            email.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+        limit_email_length(self)
 
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
-
-
-class LoginForm(AllauthLoginForm):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Email address"
-        self.fields["login"].widget.attrs.pop("placeholder", None)
-        self.fields["password"].widget.attrs.pop("placeholder", None)
-        if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me logged in on this device"

@@ -179,8 +179,49 @@ def accounts_password_reset() -> Page:
     return Page(reverse("account_reset_password"), {"email": "login@example.org"})
 
 
-# One line per public form; a page that needs nothing made first can be a lambda, like
-# "accounts sign-up": lambda: Page(reverse("account_signup"), {"email": ..., ...}).
+def accounts_sign_up() -> Page:
+    return Page(
+        reverse("account_signup"),
+        {
+            "full_name": "Hana Recruiter",
+            "email": "hana@agency.example.com",
+            "password1": "a-strong-agency-pass",
+            "password2": "a-strong-agency-pass",
+        },
+    )
+
+
+def _account_holder():
+    from django.contrib.auth import get_user_model
+
+    from accounts.services import mark_address_verified
+
+    user = get_user_model().objects.create_user(email="holder@example.org", password=PASSWORD)
+    mark_address_verified(user)
+    return user
+
+
+def accounts_email_change() -> Page:
+    return Page(
+        reverse("account_email"),
+        {"email": "new.holder@example.org", "action_add": ""},
+        user=_account_holder(),
+    )
+
+
+def accounts_password_change() -> Page:
+    return Page(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-strong-pass",
+            "password2": "a-new-strong-pass",
+        },
+        user=_account_holder(),
+    )
+
+
+# One line per public form; a page that needs nothing made first can be a lambda.
 FORMS: dict[str, Callable[[], Page]] = {
     "newsletter subscribe": newsletter_subscribe,
     "newsletter preferences": newsletter_preferences,
@@ -195,6 +236,12 @@ FORMS: dict[str, Callable[[], Page]] = {
     "membership decline": membership_decline,
     "accounts login": accounts_login,
     "accounts password reset": accounts_password_reset,
+    "accounts sign-up": accounts_sign_up,
+    "accounts login code": lambda: Page(
+        reverse("account_request_login_code"), {"email": "login@example.org"}
+    ),
+    "accounts email change": accounts_email_change,
+    "accounts password change": accounts_password_change,
 }
 
 
