@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from tasp import csv
 
 from . import services
+from .fees import FeeError
 from .forms import MembershipAdminForm
 from .models import (
     FeeBand,
@@ -41,8 +42,29 @@ class FeeScheduleAdmin(SimpleHistoryAdmin):
 
 @admin.register(MembershipYear)
 class MembershipYearAdmin(admin.ModelAdmin):
-    list_display = ["label", "starts_on", "ends_on", "pipeline"]
-    actions = ["open_renewals"]
+    list_display = ["label", "starts_on", "ends_on", "still_needs", "pipeline"]
+    actions = ["copy_fee_schedules", "open_renewals"]
+
+    @admin.display(description="still needs")
+    def still_needs(self, year):
+        return "; ".join(year.still_needs()) or "—"
+
+    @admin.action(
+        permissions=["change"],
+        description="Copy fee schedules to next year (bands and extra representatives)",
+    )
+    def copy_fee_schedules(self, request, queryset):
+        for year in queryset:
+            try:
+                copies = year.copy_fee_schedules_to_next()
+            except FeeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{year.next()}: {len(copies)} fee schedule(s) copied from {year}. "
+                    "Adjust them under Fee schedules before opening renewals.",
+                )
 
     @admin.display(description="renewal pipeline")
     def pipeline(self, year):

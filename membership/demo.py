@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from . import services
 from .models import (
+    FeeSchedule,
     Invoice,
     Membership,
     MembershipYear,
@@ -161,19 +162,31 @@ def _pay(invoice: Invoice, method: str, on: date, staff) -> None:
     invoice.memberships.update(status=Membership.Status.ACTIVE, activated_at=timezone.now())
 
 
+def _copy_latest_fee_schedule(year: MembershipYear) -> None:
+    """Give a demo year without a general fee schedule a copy of the latest earlier one: the
+    seed stops at 2026/27, and the demo's last, this and next year may all come after it."""
+    if year.fee_schedule_for("") is not None:
+        return
+    source = (
+        FeeSchedule.objects.filter(kind="", year__starts_on__lt=year.starts_on)
+        .order_by("-year__starts_on")
+        .first()
+    )
+    schedule = year.fee_schedules.create(
+        per_extra_representative=source.per_extra_representative, notes=source.notes
+    )
+    for band in source.bands.all():
+        schedule.bands.create(up_to=band.up_to, fee=band.fee)
+
+
 def seed_demo(*, staff) -> Iterator[str]:
     seed_fees = import_module("membership.migrations.0002_seed_fees_and_reminders").seed
     seed_fees(apps, None)  # 2019/20 to 2026/27 schedules and the default reminder rules
     current = MembershipYear.current()
     previous = current.previous()
     upcoming = current.next()
-    if upcoming.fee_schedule_for("") is None:
-        source = current.fee_schedule_for("")
-        schedule = upcoming.fee_schedules.create(
-            per_extra_representative=source.per_extra_representative, notes=source.notes
-        )
-        for band in source.bands.all():
-            schedule.bands.create(up_to=band.up_to, fee=band.fee)
+    for year in (previous, current, upcoming):
+        _copy_latest_fee_schedule(year)
     yield f"fee schedules {MembershipYear.objects.first()} to {upcoming}"
 
     manager, _ = get_user_model().objects.update_or_create(

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .fees import Band, Quote, calculate_fee
+from .fees import Band, FeeError, Quote, calculate_fee
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -155,6 +155,43 @@ class MembershipYear(models.Model):
     def previous(self) -> MembershipYear:
         return MembershipYear.for_date(date(self.starts_on.year - 1, 4, 1))
 
+    def copy_fee_schedules_to_next(self) -> list[FeeSchedule]:
+        """Next year's fee schedules, copied from this year's (bands and the price per extra
+        representative) for staff to adjust; refused when next year already has one."""
+        following = self.next()
+        if following.fee_schedules.exists():
+            raise FeeError(f"{following} already has a fee schedule: change it rather than copy.")
+        if not self.fee_schedules.exists():
+            raise FeeError(f"{self} has no fee schedule to copy.")
+        copies = []
+        for schedule in self.fee_schedules.prefetch_related("bands"):
+            copy = FeeSchedule.objects.create(
+                year=following,
+                kind=schedule.kind,
+                per_extra_representative=schedule.per_extra_representative,
+                notes=f"Copied from {self}'s schedule; adjust before opening renewals.",
+            )
+            FeeBand.objects.bulk_create(
+                FeeBand(schedule=copy, up_to=band.up_to, fee=band.fee)
+                for band in schedule.bands.all()
+            )
+            copies.append(copy)
+        return copies
+
+    def still_needs(self, today: date | None = None) -> list[str]:
+        """What staff still have to do before this year's renewals run, in order."""
+        today = today or timezone.localdate()
+        needs = []
+        if self.ends_on < today:
+            return needs
+        if not self.fee_schedules.filter(kind="").exists():
+            needs.append("a fee schedule (copy last year's: “Copy fee schedules to next year”)")
+        if not self.memberships.exists() and self.starts_on > today:
+            needs.append("renewals opened (“Open renewals”)")
+        if not ReminderRule.objects.filter(active=True, kind=ReminderRule.Kind.RENEWAL).exists():
+            needs.append("an active renewal reminder rule")
+        return needs
+
     def fee_schedule_for(self, kind: str) -> FeeSchedule | None:
         """The schedule for this kind of organisation, else the year's general schedule."""
         schedules = {s.kind: s for s in self.fee_schedules.prefetch_related("bands")}
@@ -170,8 +207,12 @@ class FeeSchedule(models.Model):
         blank=True,
         help_text="Leave blank for the schedule that applies to every kind without its own.",
     )
+    # No default: £0 per extra representative must be a decision, not something forgotten.
     per_extra_representative = models.DecimalField(
-        max_digits=9, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO)],
+        help_text="The price of each representative beyond the largest band.",
     )
     notes = models.TextField(blank=True)
 
@@ -246,8 +287,35 @@ class MembershipQuerySet(models.QuerySet):
         )
         return self.filter(active | renewing)
 
+    def with_benefits_for(self, user, day: date | None = None) -> Self:
+        """The memberships with benefits on the day (``with_benefits_on``) that give them to
+        this login: it is a named representative on the membership or, while the membership
+        is renewing in the grace period, on last year's active one it carries on. Being named
+        in any other year gives nothing."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        day = day or timezone.localdate()
+        year_start = MembershipYear.start_for(day)
+        named = Representative.objects.filter(
+            person__organisation=OuterRef("organisation"), person__user=user
+        )
+        on_it = Exists(named.filter(membership=OuterRef("pk")))
+        on_last_year = Exists(
+            named.filter(
+                membership__organisation=OuterRef("organisation"),
+                membership__status=Membership.Status.ACTIVE,
+                membership__year__starts_on=year_start.replace(year=year_start.year - 1),
+            )
+        )
+        renewing = ~Q(status=Membership.Status.ACTIVE)  # only so in the grace period
+        return self.with_benefits_on(day).filter(Q(on_it) | Q(renewing, on_last_year))
+
     def renewal_due(self) -> Self:
         return self.filter(status=Membership.Status.RENEWAL_DUE)
+
+    def open_for_renewal(self, day: date | None = None) -> Self:
+        """Renewals a business manager can still submit: due, for a year not yet ended."""
+        return self.renewal_due().filter(year__ends_on__gte=day or timezone.localdate())
 
     def declinable(self) -> Self:
         """Memberships the organisation can still say it will not take up: nothing paid yet."""
@@ -382,6 +450,16 @@ class Representative(models.Model):
 class InvoiceQuerySet(models.QuerySet):
     def unpaid(self) -> Self:
         return self.filter(status=Invoice.Status.ISSUED)
+
+    def to_chase(self, day: date | None = None) -> Self:
+        """Unpaid invoices reminders may go to: past due, for money, and not for a membership
+        that has lapsed or been cancelled, or whose year has ended."""
+        day = day or timezone.localdate()
+        given_up = Membership.objects.filter(invoice=OuterRef("pk")).filter(
+            Q(status__in=[Membership.Status.LAPSED, Membership.Status.CANCELLED])
+            | Q(year__ends_on__lt=day)
+        )
+        return self.unpaid().filter(due_on__lte=day, total__gt=ZERO).exclude(Exists(given_up))
 
     def of_user(self, user) -> Self:
         return self.filter(organisation__in=Organisation.objects.of_user(user))
@@ -524,13 +602,23 @@ class ReminderRule(models.Model):
     repeat_every_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="After the first, send again every this many days."
     )
+    times = models.PositiveSmallIntegerField(
+        "at most",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="How many reminders this rule sends at most: the first and its repeats.",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["kind", "days"]
 
     def __str__(self) -> str:
-        repeat = f", then every {self.repeat_every_days} days" if self.repeat_every_days else ""
+        repeat = (
+            f", then every {self.repeat_every_days} days, {self.times} times at most"
+            if self.repeat_every_days
+            else ""
+        )
         return f"{self.get_kind_display().split(' (')[0]}: day {self.days}{repeat}"
 
     def is_due(self, *, anchor: date, today: date) -> bool:
@@ -541,6 +629,7 @@ class ReminderRule(models.Model):
             self.repeat_every_days
             and offset > self.days
             and (offset - self.days) % self.repeat_every_days == 0
+            and (offset - self.days) // self.repeat_every_days < self.times
         )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from sequences import get_next_value
@@ -87,15 +88,16 @@ def is_member(
 ) -> bool:
     """Whether the organisation (or the organisation of this login or person) has member
     benefits on ``on`` (default today): an active membership, or last year's while this year's
-    renewal is within its grace period. Lapsed and cancelled memberships have none."""
+    renewal is within its grace period. Lapsed and cancelled memberships have none. A login
+    has them only as a representative named on such a membership (``with_benefits_for``)."""
     day = on or timezone.localdate()
     memberships = Membership.objects.with_benefits_on(day)
     if organisation is not None:
         return memberships.filter(organisation=organisation).exists()
     if person is not None:
         return memberships.filter(organisation_id=person.organisation_id).exists()
-    if user is not None and getattr(user, "is_authenticated", False):
-        return memberships.filter(organisation__people__user=user).exists()
+    if user is not None:
+        return Membership.objects.with_benefits_for(user, day).exists()
     return False
 
 
@@ -466,6 +468,8 @@ def submit_renewal(
         return membership.invoice
     if membership.status != Membership.Status.RENEWAL_DUE:
         raise MembershipError("This renewal is no longer open.")
+    if membership.year.ends_on < timezone.localdate():
+        raise MembershipError(f"{membership.year} has ended: it can no longer be renewed.")
     if not representatives:
         raise MembershipError("Name at least one representative.")
     schedule_fee = _quote_total(membership, len(representatives))
@@ -663,6 +667,12 @@ def open_renewals(*, year: MembershipYear, today: date | None = None) -> int:
             f"Renewals for {year} open on {window_opens:%-d %B %Y}, "
             f"{settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS} days before the year starts."
         )
+    if year.fee_schedule_for("") is None:
+        raise MembershipError(
+            f"{year} has no fee schedule, so renewals cannot be priced. Copy last year's "
+            f"(select {year.previous()} and “Copy fee schedules to next year”), adjust it, "
+            "then open renewals."
+        )
     previous = year.previous()
     current = (
         Membership.objects.filter(year=previous, status=Membership.Status.ACTIVE)
@@ -681,10 +691,7 @@ def open_renewals(*, year: MembershipYear, today: date | None = None) -> int:
             Representative(membership=renewal, person=r.person, role=r.role)
             for r in old.representatives.all()
         )
-        try:
-            renewal.schedule_fee = renewal.quote(len(old.representatives.all())).total
-        except FeeError:
-            renewal.schedule_fee = ZERO  # no schedule yet: staff add one before anyone renews
+        renewal.schedule_fee = renewal.quote(len(old.representatives.all())).total
         renewal.po_number = ""
         renewal.save(update_fields=["schedule_fee", "po_number"])
         send_renewal_email(membership=renewal)
@@ -733,12 +740,14 @@ def send_reminders(*, today: date | None = None) -> dict[str, int]:
     sent = {"renewal": 0, "unpaid": 0}
     renewal_rules = [r for r in rules if r.kind == ReminderRule.Kind.RENEWAL]
     if renewal_rules:
-        for membership in Membership.objects.renewal_due().select_related("year"):
+        # Only renewals that can still be made: nothing for a year that has ended, or for a
+        # membership renewed, declined, lapsed or cancelled (none of those is renewal due).
+        for membership in Membership.objects.open_for_renewal(today).select_related("year"):
             if any(r.is_due(anchor=membership.year.starts_on, today=today) for r in renewal_rules):
                 sent["renewal"] += send_renewal_reminder(membership=membership, today=today)
     unpaid_rules = [r for r in rules if r.kind == ReminderRule.Kind.UNPAID]
     if unpaid_rules:
-        for invoice in Invoice.objects.unpaid().filter(due_on__lte=today):
+        for invoice in Invoice.objects.to_chase(today):
             if any(r.is_due(anchor=invoice.due_on, today=today) for r in unpaid_rules):
                 sent["unpaid"] += send_invoice_reminder(invoice=invoice, today=today)
     return sent
@@ -748,18 +757,24 @@ def send_reminders(*, today: date | None = None) -> dict[str, int]:
 def lapse_unpaid(*, today: date | None = None) -> int:
     """Invoiced memberships whose invoice is still unpaid a grace period after the later of the
     year's start and the invoice's date become lapsed; their representatives lose member
-    benefits until the invoice is paid. Nothing else lapses: an application awaiting approval
+    benefits until the invoice is paid. So does a membership accepted on a purchase order whose
+    invoice is still unpaid the grace period after its due date. Nothing else lapses: an application awaiting approval
     is staff's to decide, and a renewal never submitted stays renewal due (it was never active,
     so there are no benefits to withdraw), so the business manager can still renew late and
     the renewal reminders carry on as the staff's rules say."""
     today = today or timezone.localdate()
     cutoff = today - timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
-    unpaid = Membership.objects.select_for_update().filter(
+    invoiced = Q(
         status=Membership.Status.INVOICED,
-        invoice__status=Invoice.Status.ISSUED,
         # max(year start, issued on) < cutoff: a join invoiced mid-year gets its full grace.
         year__starts_on__lt=cutoff,
         invoice__issued_on__lt=cutoff,
+    )
+    # Accepted on a purchase order: active on the promise of payment, which lapses when the
+    # invoice is still unpaid the same grace period after it fell due.
+    on_purchase_order = Q(status=Membership.Status.ACTIVE, invoice__due_on__lt=cutoff)
+    unpaid = Membership.objects.select_for_update().filter(
+        invoiced | on_purchase_order, invoice__status=Invoice.Status.ISSUED
     )
     return unpaid.update(status=Membership.Status.LAPSED)
 

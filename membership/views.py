@@ -143,7 +143,7 @@ def _renewal_for(user) -> Membership:
     """The renewal this business manager may act on; anyone else's is a 404."""
     membership = (
         Membership.objects.managed_by(user)
-        .filter(status__in=[Membership.Status.RENEWAL_DUE])
+        .open_for_renewal()
         .select_related("organisation", "year")
         .order_by("year__starts_on")
         .first()

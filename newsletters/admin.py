@@ -49,7 +49,7 @@ def _html_email_preview(request, html: str) -> HttpResponse:
 
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "from_email", "is_public", "in_archive"]
+    list_display = ["name", "slug", "from_email", "is_public", "in_archive", "for_representatives"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -6,24 +6,31 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from .demo_issues import ISSUES
-from .models import Issue, Item, Newsletter, Section, Send, Subscriber, Subscription
+from .models import (
+    MAIN_NEWSLETTER_SLUG,
+    Issue,
+    Item,
+    Newsletter,
+    Section,
+    Send,
+    Subscriber,
+    Subscription,
+)
 
 __all__ = ["ISSUES", "seed_demo"]
 
 
 def seed_demo(*, staff) -> Iterator[str]:
-    newsletter, _ = Newsletter.objects.update_or_create(
-        slug="tasp-newsletter",
+    # Migration 0005 makes the main list; this makes it the same way should it be gone, and
+    # leaves it as staff set it. The vacancy alerts list is vacancies' (its migration and
+    # vacancies.services.alerts_list make it).
+    newsletter, _ = Newsletter.objects.get_or_create(
+        slug=MAIN_NEWSLETTER_SLUG,
         defaults={
             "name": "TASP Newsletter",
             "description": "News for safeguarding partnerships, each season.",
-        },
-    )
-    Newsletter.objects.update_or_create(
-        slug="vacancy-alerts",
-        defaults={
-            "name": "Vacancy alerts",
-            "description": "New vacancies, such as Independent Scrutineer posts.",
+            "is_public": True,
+            "for_representatives": True,
         },
     )
     for data in ISSUES:

@@ -61,6 +61,10 @@ def html_to_text(html: str) -> str:
 
 RESERVED_SLUGS = {"feed", "subscribe", "confirm", "unsubscribe", "preferences"}
 
+# The two lists the site relies on; migrations make both (newsletters 0005, vacancies 0003).
+MAIN_NEWSLETTER_SLUG = "tasp-newsletter"
+VACANCY_ALERTS_SLUG = "vacancy-alerts"
+
 
 class NewsletterQuerySet(models.QuerySet):
     def offered_to(self, subscriber: Subscriber) -> Self:
@@ -94,6 +98,11 @@ class Newsletter(models.Model):
         blank=True,
         help_text="URL name of a page where subscribers choose this list's own options; it is "
         "given the subscriber's token and linked from their preferences page.",
+    )
+    for_representatives = models.BooleanField(
+        "for members' representatives",
+        default=False,
+        help_text="Members' representatives join this list when their membership becomes active.",
     )
 
     objects = NewsletterQuerySet.as_manager()

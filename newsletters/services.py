@@ -309,21 +309,27 @@ def subscribe_member(
 
 
 def subscribe_representatives(*, membership) -> int:
-    """Put an active member's representatives on the main newsletter (source: membership)."""
-    newsletter = Newsletter.objects.filter(
-        slug=_setting("NEWSLETTER_MAIN_SLUG", "tasp-newsletter")
-    ).first()
-    if newsletter is None:
+    """Put an active member's representatives on the lists marked for them (the main
+    newsletter, which a migration makes), with membership as the source. Returns how many
+    people are subscribed; with no list marked, nobody is, and the log says so."""
+    newsletters = list(Newsletter.objects.filter(for_representatives=True).order_by("pk"))
+    if not newsletters:
+        logger.warning(
+            "No newsletter list is marked for members' representatives, so those of %s were "
+            "not subscribed: tick “for members' representatives” on a list in the admin.",
+            membership,
+        )
         return 0
     count = 0
     for representative in membership.representatives.select_related("person"):
         person = representative.person
-        subscriber = subscribe_member(
-            email=person.email,
-            name=person.name,
-            organisation=membership.organisation.name,
-            newsletter=newsletter,
-        )
+        for newsletter in newsletters:
+            subscriber = subscribe_member(
+                email=person.email,
+                name=person.name,
+                organisation=membership.organisation.name,
+                newsletter=newsletter,
+            )
         count += subscriber is not None and not subscriber.is_suppressed
     return count
 

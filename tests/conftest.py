@@ -37,6 +37,37 @@ def private_task_queue():
             connection.default_channel.queue_delete(queue)
 
 
+_MIGRATED_REMINDER_RULES: list[dict] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's database set-up; then note the reminder rules the migrations made, before
+    any transactional test truncates them (see ``migrated_reminder_rules``)."""
+    from membership.models import ReminderRule
+
+    fields = [f.attname for f in ReminderRule._meta.concrete_fields if not f.primary_key]
+    with django_db_blocker.unblock():
+        _MIGRATED_REMINDER_RULES[:] = ReminderRule.objects.values(*fields)
+
+
+@pytest.fixture
+def migrated_reminder_rules() -> list[dict]:
+    """The reminder rules as the data migrations left them (every migration's, so a later one
+    that adjusts the seeded rules counts), as field values to recreate them from."""
+    return _MIGRATED_REMINDER_RULES
+
+
+@pytest.fixture
+def this_years_fees():
+    """This membership year's general fee schedule, TASP's tiered table (£1,500 up to five
+    representatives, ... £4,375 up to 25, £50 each beyond), made for whatever year the clock is
+    in: the seed migration stops at 2026/27 and a later year's fees are staff's to set."""
+    from tests.membership.factories import FeeScheduleFactory
+
+    return FeeScheduleFactory()
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     from accounts.services import mark_address_verified

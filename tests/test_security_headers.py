@@ -260,16 +260,11 @@ def test_the_one_click_unsubscribe_answer_is_not_stored_either(client, productio
     assert {"private", "no-store"} <= cache_directives(response)
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_the_invoice_payment_page_is_not_stored(client, production, user):
-    from importlib import import_module
-
-    from django.apps import apps
-
     from membership import services
     from tests.membership.factories import MembershipFactory, representatives
 
-    # The fee schedules come from a data migration that a transactional test may have truncated.
-    import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
     production.STRIPE_SECRET_KEY = "sk_test_headers"
     membership = MembershipFactory(renewal_due=True, managed_by=user)
     invoice = services.submit_renewal(

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Billing:
@@ -29,20 +31,22 @@ class Billing:
 
 
 def is_member_user(user, on: date) -> bool:
-    """Is ``user`` a named person of an organisation whose membership is active on ``on``?"""
+    """Does ``user`` have member benefits on ``on``: a representative named on a membership
+    that has them (active, or renewing within the grace period)?"""
     from membership.services import is_member
 
     return is_member(user=user, on=on)
 
 
 def member_organisation(user, on: date):
-    """The user's organisation with an active membership on ``on``, or None."""
+    """The organisation giving ``user`` member benefits on ``on`` (the same rule as
+    ``is_member_user``), or None."""
     from membership.models import Membership
 
     membership = (
-        Membership.objects.active_on(on)
-        .filter(organisation__people__user=user)
+        Membership.objects.with_benefits_for(user, on)
         .select_related("organisation")
+        .order_by("organisation__name", "pk")
         .first()
     )
     return membership.organisation if membership else None
@@ -52,6 +56,16 @@ def member_organisation_name(user, on: date) -> str:
     """The name of the user's member organisation, to fill in the advert; blank if none."""
     organisation = member_organisation(user, on)
     return organisation.name if organisation else ""
+
+
+def advert_vat_rate() -> Decimal:
+    """The VAT rate (percent) membership adds to a non-member's advert: its invoice line takes
+    the default treatment, settings.INVOICE_VAT_TREATMENT, and only standard rate adds any."""
+    from membership.models import InvoiceLine
+
+    if settings.INVOICE_VAT_TREATMENT == InvoiceLine.VatTreatment.STANDARD:
+        return Decimal(str(settings.INVOICE_VAT_STANDARD_RATE))
+    return Decimal("0.00")
 
 
 def card_payment_link(invoice_number: str) -> str:
@@ -101,19 +115,25 @@ def void_vacancy_invoice(invoice_number: str, *, reason: str) -> bool:
 
 
 def make_member_organisation(*, name: str, user, on: date) -> None:
-    """Demo data only: give ``user`` an organisation with an active membership on ``on``."""
-    from membership.models import Membership, MembershipYear, Organisation, Person
+    """Demo data only: name ``user`` as a representative of an organisation with an active
+    membership on ``on``."""
+    from membership.models import Membership, MembershipYear, Organisation, Person, Representative
 
     organisation, _ = Organisation.objects.get_or_create(name=name)
-    Person.objects.get_or_create(
+    person, _ = Person.objects.get_or_create(
         organisation=organisation,
         email=user.email,
         defaults={"name": user.get_full_name() or user.email, "user": user},
     )
-    Membership.objects.update_or_create(
+    membership, _ = Membership.objects.update_or_create(
         organisation=organisation,
         year=MembershipYear.for_date(on),
         defaults={"status": Membership.Status.ACTIVE},
+    )
+    Representative.objects.get_or_create(
+        membership=membership,
+        person=person,
+        defaults={"role": Representative.Role.BUSINESS_MANAGER},
     )
 
 

@@ -165,13 +165,22 @@ class VacancyFilterForm(forms.Form):
         required=False,
     )
     region = forms.ChoiceField(
-        label="Region", choices=[("", "All regions"), *Vacancy.Region.choices], required=False
+        label="Region",
+        choices=[("", "All regions"), *Vacancy.Region.choices],
+        required=False,
+        help_text="A region's results include remote roles.",
     )
     sort = forms.ChoiceField(
         label="Order",
         choices=[("closing", "Closing soonest"), ("newest", "Newest first")],
         required=False,
     )
+
+    @property
+    def includes_remote(self) -> bool:
+        """A region is chosen (not Remote itself), so remote roles are among the results."""
+        region = getattr(self, "cleaned_data", {}).get("region")
+        return bool(region) and region != Vacancy.Region.REMOTE
 
     def filter(self, queryset):
         if not self.is_bound:
@@ -180,10 +189,10 @@ class VacancyFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             queryset = queryset.search(data["q"])
-        if data.get("role_type"):
-            queryset = queryset.filter(role_type=data["role_type"])
-        if data.get("region"):
-            queryset = queryset.filter(region=data["region"])
+        queryset = queryset.matching(
+            role_types=[data["role_type"]] if data.get("role_type") else [],
+            regions=[data["region"]] if data.get("region") else [],
+        )
         if data.get("sort") == "newest":
             return queryset.order_by("-published_at", "pk")
         return queryset.order_by("closes_on", "-published_at", "pk")

@@ -107,6 +107,12 @@ class VacancyPricing(models.Model):
         pricing, _ = cls.objects.get_or_create(pk=1)
         return pricing
 
+    @classmethod
+    def current_read_only(cls) -> VacancyPricing:
+        """``current()`` without writing, for pages anyone may read: the row, or the defaults it
+        will be made with until something first asks for it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
 
 # --- Vacancy ----------------------------------------------------------------------------------
 
@@ -140,6 +146,17 @@ class VacancyQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(posted_by=user)
+
+    def matching(self, *, role_types=(), regions=()) -> Self:
+        """Adverts of any of these role types in any of these regions; choosing none of a kind
+        means every one. A remote post is in every region. The list's filters and each vacancy
+        alert reader's filter both ask this, so the page and the alerts always agree."""
+        queryset = self
+        if role_types:
+            queryset = queryset.filter(role_type__in=role_types)
+        if regions:
+            queryset = queryset.filter(region__in=[*regions, Vacancy.Region.REMOTE])
+        return queryset
 
     def search(self, text: str) -> Self:
         query = Q()
@@ -428,14 +445,9 @@ class AlertFilter(models.Model):
     def __str__(self) -> str:
         return f"Vacancy alerts for {self.subscriber}: {self.describe()}"
 
-    def matches(self, vacancy: Vacancy) -> bool:
-        role_ok = not self.role_types or vacancy.role_type in self.role_types
-        region_ok = (
-            not self.regions
-            or vacancy.region in self.regions
-            or vacancy.region == Vacancy.Region.REMOTE
-        )
-        return role_ok and region_ok
+    def vacancies(self, queryset: VacancyQuerySet) -> VacancyQuerySet:
+        """The adverts of ``queryset`` this reader hears about."""
+        return queryset.matching(role_types=self.role_types, regions=self.regions)
 
     def describe(self) -> str:
         roles = [Vacancy.RoleType(v).label for v in self.role_types if v in Vacancy.RoleType]

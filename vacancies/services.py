@@ -105,9 +105,11 @@ def _void_unpaid_invoice(vacancy: Vacancy, *, reason: str) -> str:
 
 
 def record_invoice_void(*, invoice_number: str, reason: str = "") -> int:
-    """Staff voided an invoice: an advert waiting for it to be paid is closed (the poster is
-    told); a rejected one lets go of it, so fixing the advert raises a new invoice. Returns
-    how many adverts were closed."""
+    """Staff voided an invoice: an unpaid advert billed on it is closed, whether it was waiting
+    for payment or already published (or back in moderation) against it, and the poster is
+    told; a rejected one lets go of it, so fixing the advert raises a new invoice. Returns how
+    many adverts were closed."""
+    closes = (Status.PENDING_PAYMENT, Status.PENDING_MODERATION, Status.PUBLISHED)
     closed = 0
     for pk in Vacancy.objects.filter(
         invoice_reference=invoice_number, paid_at__isnull=True
@@ -116,11 +118,11 @@ def record_invoice_void(*, invoice_number: str, reason: str = "") -> int:
             vacancy = _locked(Vacancy(pk=pk))
             if vacancy.invoice_reference != invoice_number or vacancy.paid_at:
                 continue
-            if vacancy.status not in (Status.PENDING_PAYMENT, Status.REJECTED):
-                continue  # published against the invoice: staff settle that themselves
+            if vacancy.status not in (*closes, Status.REJECTED):
+                continue  # closed already (or a draft): nothing is listed or waiting
             vacancy.invoice_reference = ""
             vacancy.save(update_fields=["invoice_reference"])
-            if vacancy.status == Status.PENDING_PAYMENT:
+            if vacancy.status in closes:
                 note = f"Invoice {invoice_number} voided: {reason}".strip().rstrip(":")
                 vacancy.change_status(Status.CLOSED, note=note[:500])
                 _email_poster(vacancy, "closed", voided=True)
@@ -336,17 +338,16 @@ def remind_closing_vacancies(*, day: date | None = None) -> int:
 
 # --- Alerts: new adverts go to the newsletters app's "Vacancy alerts" list -----------------------
 
-ALERTS_SLUG = "vacancy-alerts"
 ALERT_WINDOW = timedelta(days=2)  # only adverts published this recently are news
 
 
 def alerts_list():
     """The newsletters app's "Vacancy alerts" list; migrations make it, and it is made again
     here if staff ever delete it, so publishing never fails for want of it."""
-    from newsletters.models import Newsletter
+    from newsletters.models import VACANCY_ALERTS_SLUG, Newsletter
 
     newsletter, _ = Newsletter.objects.get_or_create(
-        slug=ALERTS_SLUG,
+        slug=VACANCY_ALERTS_SLUG,
         defaults={
             "name": "Vacancy alerts",
             "description": "An email when a new vacancy is published on the TASP website.",
@@ -406,19 +407,27 @@ def set_alert_filter(*, subscriber, role_types: list[str], regions: list[str]) -
 
 def alert_audiences(vacancies: list[Vacancy], newsletter) -> dict[tuple[int, ...], list[int]]:
     """Group the list's current subscribers by the vacancies their filters let through:
-    {(vacancy ids): [subscriber ids]}; people whom none of them match are left out."""
+    {(vacancy ids): [subscriber ids]}; people whom none of them match are left out. Each
+    different filter is one query (``VacancyQuerySet.matching``, as the vacancy list uses)."""
     from newsletters.services import Recipients
 
     filters = {f.subscriber_id: f for f in AlertFilter.objects.all()}
     everything = tuple(v.pk for v in vacancies)
+    among = Vacancy.objects.filter(pk__in=everything)
+    wanted_by: dict[tuple, tuple[int, ...]] = {}
+
+    def wanted_through(alert_filter: AlertFilter) -> tuple[int, ...]:
+        key = (tuple(sorted(alert_filter.role_types)), tuple(sorted(alert_filter.regions)))
+        if key not in wanted_by:
+            let_through = set(alert_filter.vacancies(among).values_list("pk", flat=True))
+            wanted_by[key] = tuple(pk for pk in everything if pk in let_through)
+        return wanted_by[key]
+
     audiences: dict[tuple[int, ...], list[int]] = {}
     subscriber_ids = Recipients(newsletter).queryset().order_by("pk").values_list("pk", flat=True)
     for subscriber_id in subscriber_ids.iterator(chunk_size=2000):
         alert_filter = filters.get(subscriber_id)
-        if alert_filter is None:
-            wanted = everything
-        else:
-            wanted = tuple(v.pk for v in vacancies if alert_filter.matches(v))
+        wanted = everything if alert_filter is None else wanted_through(alert_filter)
         if wanted:
             audiences.setdefault(wanted, []).append(subscriber_id)
     return audiences

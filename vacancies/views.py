@@ -28,7 +28,7 @@ from .forms import (
     VacancyFilterForm,
     VacancyForm,
 )
-from .models import AlertFilter, Vacancy, job_posting
+from .models import AlertFilter, Vacancy, VacancyPricing, job_posting
 from .uploads import limit_job_pack_upload, upload_stopped
 
 PAGE_SIZE = 10
@@ -50,7 +50,14 @@ def index(request):
     return render(
         request,
         "vacancies/vacancy_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": form.is_bound},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": form.is_bound,
+            "non_member_price": VacancyPricing.current_read_only().non_member_price,
+            "vat_rate": billing.advert_vat_rate(),
+        },
     )
 
 

@@ -42,8 +42,9 @@ def sent_mail(eager_tasks, mailoutbox, django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def seeded_fee_schedules(request):
-    """The fee schedules and reminder rules come from a data migration; a transactional test
-    elsewhere truncates every table, so put them back (the seed is idempotent)."""
+    """The fee schedules and reminder rules come from data migrations; a transactional test
+    elsewhere truncates every table, so put them back: the reminder rules as the migrations
+    left them, then the fee schedules from the (idempotent) seed."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return
@@ -53,6 +54,11 @@ def seeded_fee_schedules(request):
 
     from django.apps import apps
 
+    from membership.models import ReminderRule
+
+    if not ReminderRule.objects.exists():
+        rules = request.getfixturevalue("migrated_reminder_rules")
+        ReminderRule.objects.bulk_create(ReminderRule(**rule) for rule in rules)
     import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
 
 

@@ -6,7 +6,15 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from membership.models import Membership, MembershipYear, Organisation, Person, Representative
+from membership.models import (
+    FeeBand,
+    FeeSchedule,
+    Membership,
+    MembershipYear,
+    Organisation,
+    Person,
+    Representative,
+)
 from membership.services import RepresentativeData
 
 ROLES = [
@@ -16,6 +24,8 @@ ROLES = [
     Representative.Role.HEALTH,
     Representative.Role.INDEPENDENT,
 ]
+# TASP's table from 2020/21 on (the seed migration's): the fees the tests expect.
+TIERED_BANDS = [(5, "1500.00"), (10, "2500.00"), (15, "3375.00"), (20, "4000.00"), (25, "4375.00")]
 
 
 def year_of(day: date | None = None) -> MembershipYear:
@@ -34,6 +44,29 @@ def representatives(count: int, *, manager_email: str = "manager@example.org"):
             )
         )
     return people
+
+
+class FeeScheduleFactory(factory.django.DjangoModelFactory):
+    """A year's general schedule (this membership year's by default) with TASP's tiered bands
+    and £50 per extra representative. A year that has its schedule already keeps it: the seed
+    migration's years come back as seeded. ``band_fees=[(up_to, fee), ...]`` sets other bands."""
+
+    class Meta:
+        model = FeeSchedule
+        django_get_or_create = ("year", "kind")
+        skip_postgeneration_save = True
+
+    year = factory.LazyFunction(year_of)
+    kind = ""
+    per_extra_representative = Decimal("50.00")
+    notes = "A guide and a basis for negotiation."
+
+    @factory.post_generation
+    def band_fees(self, create, bands, **kwargs):
+        if self.bands.exists():
+            return
+        for up_to, fee in bands or TIERED_BANDS:
+            FeeBand.objects.create(schedule=self, up_to=up_to, fee=Decimal(fee))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -26,7 +26,7 @@ def wait_for_matching(smtp_server, predicate, timeout: float = 20.0) -> list:
 
 
 def test_a_confirmed_renewal_emails_the_invoice_pdf_through_the_worker(
-    business_manager, smtp_server, celery_worker
+    business_manager, smtp_server, celery_worker, this_years_fees
 ):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
 

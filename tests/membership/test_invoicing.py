@@ -135,6 +135,7 @@ def test_the_pdf_carries_what_a_finance_office_needs(settings):
         assert expected in text, expected
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_recording_a_payment_twice_records_it_once_and_activates_once(business_manager):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
     invoice = services.submit_renewal(
@@ -192,6 +193,7 @@ def test_void_needs_a_reason_and_a_void_invoice_takes_no_payment():
         )
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_voiding_a_renewal_invoice_reopens_the_renewal(business_manager):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
     invoice = services.submit_renewal(
@@ -230,6 +232,7 @@ def test_invoices_keep_a_change_history():
     ]
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_a_zero_invoice_is_settled_without_a_payment(business_manager, staff_user):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
     services.set_negotiated_fee(

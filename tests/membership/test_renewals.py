@@ -11,7 +11,7 @@ from membership.models import Invoice, Membership, MembershipYear, Representativ
 from membership.signals import membership_activated
 from tests.membership.factories import MembershipFactory, representatives, year_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("this_years_fees")]
 
 
 def test_twelve_representatives_are_invoiced_at_the_fifteen_band(business_manager, sent_mail):

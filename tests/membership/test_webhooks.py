@@ -25,7 +25,7 @@ def stripe_settings(settings):
 
 
 @pytest.fixture
-def invoice(business_manager):
+def invoice(business_manager, this_years_fees):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
     return services.submit_renewal(
         membership=membership,

@@ -1,6 +1,14 @@
 import factory
 
-from newsletters.models import Issue, Item, Newsletter, Section, Subscriber, Subscription
+from newsletters.models import (
+    MAIN_NEWSLETTER_SLUG,
+    Issue,
+    Item,
+    Newsletter,
+    Section,
+    Subscriber,
+    Subscription,
+)
 
 
 class NewsletterFactory(factory.django.DjangoModelFactory):
@@ -9,8 +17,10 @@ class NewsletterFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["slug"]
 
     name = "TASP Newsletter"
-    slug = "tasp-newsletter"
+    slug = MAIN_NEWSLETTER_SLUG
     from_email = "newsletter@tasp.example.org"
+    # As migration 0005 makes it, should a test that empties the tables have run first.
+    for_representatives = factory.LazyAttribute(lambda o: o.slug == MAIN_NEWSLETTER_SLUG)
 
 
 class IssueFactory(factory.django.DjangoModelFactory):

@@ -6,15 +6,20 @@ from tests.vacancies.factories import UserFactory
 
 
 def make_member(user, *, name="Northshire Safeguarding Children Partnership", on=None):
-    """Make ``user`` a named person of an organisation with an active membership this year."""
-    from membership.models import Membership, MembershipYear, Organisation, Person
+    """Make ``user`` a named representative on an organisation's active membership this year."""
+    from membership.models import Membership, MembershipYear, Organisation, Person, Representative
 
     organisation = Organisation.objects.create(name=name)
-    Person.objects.create(organisation=organisation, name=str(user), email=user.email, user=user)
-    Membership.objects.create(
+    person = Person.objects.create(
+        organisation=organisation, name=str(user), email=user.email, user=user
+    )
+    membership = Membership.objects.create(
         organisation=organisation,
         year=MembershipYear.for_date(on or date.today()),
         status=Membership.Status.ACTIVE,
+    )
+    Representative.objects.create(
+        membership=membership, person=person, role=Representative.Role.BUSINESS_MANAGER
     )
     return organisation
 

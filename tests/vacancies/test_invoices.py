@@ -112,14 +112,28 @@ def test_staff_voiding_the_invoice_closes_the_advert_waiting_for_it(
     assert "invoice for your advert" in mailoutbox[-1].body
 
 
-def test_voiding_an_invoice_leaves_a_published_advert_alone(non_member, staff_user):
+def test_voiding_the_invoice_of_an_advert_published_unpaid_takes_it_down(
+    client, non_member, staff_user, mailoutbox, django_capture_on_commit_callbacks
+):
     vacancy = submitted(non_member)
-    services.approve_vacancy(vacancy=vacancy, by=staff_user)
+    number = vacancy.invoice_reference
+    services.approve_vacancy(vacancy=vacancy, by=staff_user)  # against the unpaid invoice
 
-    void_invoice(invoice=Invoice.objects.get(), reason="Waived", user=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        void_invoice(invoice=Invoice.objects.get(), reason="Not wanted", user=staff_user)
 
     vacancy.refresh_from_db()
-    assert vacancy.status == Vacancy.Status.PUBLISHED
+    assert vacancy.status == Vacancy.Status.CLOSED and vacancy.invoice_reference == ""
+    change = vacancy.status_changes.last()
+    assert (change.from_status, change.to_status, change.note) == (
+        Vacancy.Status.PUBLISHED,
+        Vacancy.Status.CLOSED,
+        f"Invoice {number} voided: Not wanted",
+    )
+    email = mailoutbox[-1]
+    assert email.to == [non_member.email]
+    assert "was cancelled, so the advert is closed and no longer listed" in email.body
+    assert vacancy not in client.get(reverse("vacancies:index")).context["page"]
 
 
 def test_an_unpaid_advert_that_reaches_its_closing_date_is_closed_and_its_invoice_voided(
