@@ -408,16 +408,15 @@ def fuzz_settings(settings):
     settings.ACCOUNT_RATE_LIMITS = False  # django-allauth's own limits
     settings.AXES_ENABLED = False  # no lock-out after the first few refused log-ins
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
-    # The fee schedules come from a data migration a transactional test elsewhere may truncate.
-    from importlib import import_module
-
-    import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
     return settings
 
 
 @pytest.mark.parametrize("name", FORMS)
 def test_hostile_values_in_every_field_never_500_and_a_refusal_changes_nothing(name, fuzz_settings):
+    from tests.membership.factories import FeeScheduleFactory
+
     with time_machine.travel("2026-06-15 10:00Z", tick=True):
+        FeeScheduleFactory()  # 2026/27's: the membership forms quote and invoice
         page = FORMS[name]()
         client = Client()
         if page.user is not None:

@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def fee_schedules():
-    # live_server tests truncate tables; the schedules come from a data migration.
+def fee_schedules(this_years_fees):
+    # live_server tests truncate tables; the schedules come from a data migration, which stops
+    # at 2026/27, so this year's is made too (this_years_fees).
     import_module("membership.migrations.0002_seed_fees_and_reminders").seed(apps, None)
 
 

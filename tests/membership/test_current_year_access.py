@@ -12,7 +12,13 @@ from django.urls import reverse
 from membership import services
 from membership.models import Membership, Organisation, Representative
 from tests.helpers import log_in_with_second_factor
-from tests.membership.factories import MembershipFactory, PersonFactory, representatives, year_of
+from tests.membership.factories import (
+    FeeScheduleFactory,
+    MembershipFactory,
+    PersonFactory,
+    representatives,
+    year_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +93,7 @@ def test_a_business_manager_named_only_last_year_cannot_renew_or_decline(
 def test_a_business_manager_replaced_in_this_years_renewal_loses_access(
     client, business_manager, other_manager
 ):
+    FeeScheduleFactory()  # 2026/27's
     last = MembershipFactory(
         year=year_of(date(2025, 6, 1)), active=True, managed_by=business_manager
     )

@@ -92,8 +92,10 @@ def test_a_schedule_for_one_kind_of_organisation_wins_over_the_general_one():
     from datetime import date
 
     from membership.models import FeeBand, FeeSchedule
+    from tests.membership.factories import FeeScheduleFactory
 
     year = MembershipYear.for_date(date(2026, 6, 1))
+    FeeScheduleFactory(year=year)  # the general one
     national = FeeSchedule.objects.create(year=year, kind="national", per_extra_representative=0)
     FeeBand.objects.create(schedule=national, up_to=50, fee=Decimal("900.00"))
 

@@ -19,7 +19,7 @@ from membership import services
 from membership.models import InvoiceLine
 from membership.pdf import money, render_invoice_pdf
 from membership.services import RepresentativeData
-from tests.membership.factories import ROLES, MembershipFactory, representatives
+from tests.membership.factories import ROLES, FeeScheduleFactory, MembershipFactory, representatives
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +238,7 @@ LONG_PO = "PO-" + "9876543210" * 9 + "-XYZ"  # 97 characters and no spaces: the 
 @time_machine.travel(date(2026, 11, 23), tick=False)
 def test_the_invoice_lays_out_without_overlaps(settings, business_manager, treatment, size):
     settings.INVOICE_VAT_TREATMENT = settings.MEMBERSHIP_VAT_TREATMENT = treatment
+    FeeScheduleFactory()  # 2026/27's, the clock being frozen in it
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
     if size == "twelve":
         people, po_number, details = representatives(12), "PO-123", None

@@ -9,7 +9,11 @@ from membership.models import Membership, Organisation, Person
 from tests.membership.factories import representatives
 from tests.membership.test_views import formset_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(date(2026, 6, 15), tick=False)]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(date(2026, 6, 15), tick=False),  # fixtures run in 2026/27 too
+    pytest.mark.usefixtures("this_years_fees"),
+]
 
 
 def application(number: int, *, name=None, billing_email=None) -> dict:

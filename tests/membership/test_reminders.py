@@ -4,30 +4,29 @@ import pytest
 import time_machine
 
 from membership import services, tasks
-from membership.models import (
-    FeeBand,
-    FeeSchedule,
-    Invoice,
-    Membership,
-    ReminderRule,
-    SentReminder,
+from membership.models import Invoice, Membership, ReminderRule, SentReminder
+from tests.membership.factories import (
+    FeeScheduleFactory,
+    MembershipFactory,
+    representatives,
+    year_of,
 )
-from tests.membership.factories import MembershipFactory, representatives, year_of
 
 pytestmark = pytest.mark.django_db
 
+THIS_APRIL = date(2026, 4, 1)
 NEXT_APRIL = date(2027, 4, 1)
 
 
 @pytest.fixture
+def this_years_fees():
+    """This module's "this year" is 2026/27 (its tests travel there), whatever the real date."""
+    return FeeScheduleFactory(year=year_of(THIS_APRIL))
+
+
+@pytest.fixture
 def renewal(business_manager):
-    next_year = year_of(NEXT_APRIL)
-    schedule = year_of(date(2026, 4, 1)).fee_schedule_for("")
-    copy = FeeSchedule.objects.create(
-        year=next_year, per_extra_representative=schedule.per_extra_representative
-    )
-    for band in schedule.bands.all():
-        FeeBand.objects.create(schedule=copy, up_to=band.up_to, fee=band.fee)
+    FeeScheduleFactory(year=year_of(NEXT_APRIL))
     with time_machine.travel(date(2027, 1, 10)):
         return MembershipFactory(
             year=year_of(NEXT_APRIL), renewal_due=True, managed_by=business_manager, reps=4
@@ -173,6 +172,7 @@ JOIN_DETAILS = {
 }
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_a_new_application_awaiting_approval_never_lapses(settings):
     settings.MEMBERSHIP_GRACE_DAYS = 60
     with time_machine.travel(date(2026, 5, 1)):
@@ -187,6 +187,7 @@ def test_a_new_application_awaiting_approval_never_lapses(settings):
     assert membership.status == Membership.Status.SUBMITTED
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_a_join_invoiced_mid_year_gets_its_full_grace_from_the_invoice_date(settings, staff_user):
     settings.MEMBERSHIP_GRACE_DAYS = 60
     with time_machine.travel(date(2026, 10, 1)):
@@ -207,6 +208,7 @@ def test_a_join_invoiced_mid_year_gets_its_full_grace_from_the_invoice_date(sett
     assert membership.status == Membership.Status.LAPSED
 
 
+@pytest.mark.usefixtures("this_years_fees")
 def test_a_renewal_never_submitted_stays_renewable_after_the_grace_period(
     business_manager, settings
 ):

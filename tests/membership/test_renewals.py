@@ -9,7 +9,12 @@ from django.db import connection
 from membership import services
 from membership.models import Invoice, Membership, MembershipYear, Representative
 from membership.signals import membership_activated
-from tests.membership.factories import MembershipFactory, representatives, year_of
+from tests.membership.factories import (
+    FeeScheduleFactory,
+    MembershipFactory,
+    representatives,
+    year_of,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("this_years_fees")]
 
@@ -203,6 +208,7 @@ def test_opening_renewals_copies_representatives_and_emails_business_managers_on
     business_manager, sent_mail
 ):
     this_year = year_of()
+    FeeScheduleFactory(year=this_year.next())
     current = MembershipFactory(
         year=this_year, status=Membership.Status.ACTIVE, managed_by=business_manager, reps=6
     )
@@ -224,8 +230,10 @@ def test_opening_renewals_copies_representatives_and_emails_business_managers_on
 
 @time_machine.travel(date(2025, 10, 1))
 def test_renewals_cannot_open_before_the_window(business_manager):
+    next_year = FeeScheduleFactory(year=year_of().next()).year  # fees set: only the date refuses
+
     with pytest.raises(services.MembershipError, match="open on"):
-        services.open_renewals(year=year_of().next())
+        services.open_renewals(year=next_year)
 
 
 def test_joining_then_approval_then_payment_activates_and_welcomes_everyone(staff_user, sent_mail):

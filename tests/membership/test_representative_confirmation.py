@@ -16,7 +16,11 @@ from membership.models import Organisation, Person
 from tests.membership.factories import MembershipFactory, representatives
 from tests.membership.test_views import formset_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(date(2026, 6, 15), tick=False)]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(date(2026, 6, 15), tick=False),  # fixtures run in 2026/27 too
+    pytest.mark.usefixtures("this_years_fees"),
+]
 
 VICTIM = "victim@example.org"
 CONFIRM_PATH = re.compile(r"/membership/representatives/confirm/[^/\s\"]+/")

@@ -1,5 +1,3 @@
-from datetime import date
-
 import pytest
 
 from tests.vacancies.factories import UserFactory
@@ -15,7 +13,7 @@ def make_member(user, *, name="Northshire Safeguarding Children Partnership", on
     )
     membership = Membership.objects.create(
         organisation=organisation,
-        year=MembershipYear.for_date(on or date.today()),
+        year=MembershipYear.for_date(on),  # None: today in London, not the machine's zone
         status=Membership.Status.ACTIVE,
     )
     Representative.objects.create(
