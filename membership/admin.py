@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from tasp import csv
@@ -12,6 +14,7 @@ from . import services
 from .fees import FeeError
 from .forms import MembershipAdminForm
 from .models import (
+    CreditNote,
     FeeBand,
     FeeSchedule,
     Invoice,
@@ -122,6 +125,13 @@ class VoidForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Reason for voiding")
 
 
+class CreditForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount to credit (£, VAT included)", max_digits=10, decimal_places=2, min_value=0.01
+    )
+    reason = forms.CharField(max_length=200, label="Reason for the credit note")
+
+
 def _export_csv(memberships) -> HttpResponse:
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="tasp-members.csv"'
@@ -177,7 +187,37 @@ class MembershipAdmin(SimpleHistoryAdmin):
         # emails and the membership_activated signal; a hand edit would skip them.
         if obj is None:
             return self.readonly_fields
-        return [*self.readonly_fields, "organisation", "year", "status", "schedule_fee", "invoice"]
+        return [
+            *self.readonly_fields,
+            "organisation",
+            "year",
+            "status",
+            "schedule_fee",
+            "invoice",
+            "midyear_changes",
+        ]
+
+    @admin.display(description="changes during the year")
+    def midyear_changes(self, membership):
+        changes = membership.changes.select_related("invoice", "changed_by")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: {} to {} representatives, {} {}{}",
+                (
+                    (
+                        f"{change.changed_at:%-d %b %Y}",
+                        change.representatives_before,
+                        change.representatives_after,
+                        change.get_outcome_display(),
+                        f"£{change.charge:,.2f}" if change.charge else "",
+                        f" (invoice {change.invoice.number})" if change.invoice else "",
+                    )
+                    for change in changes
+                ),
+            )
+            or "None"
+        )
 
     @admin.display(description="representatives", ordering="rep_count")
     def representative_count(self, membership):
@@ -241,6 +281,16 @@ class InvoiceLineInline(admin.TabularInline):
         return False
 
 
+class CreditNoteInline(admin.TabularInline):
+    model = CreditNote
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["number", "issued_on", "total", "reason", "created_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # "Credit part of the invoice" (an action) numbers and emails them
+
+
 class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
@@ -276,8 +326,8 @@ class InvoiceAdmin(SimpleHistoryAdmin):
         "bill_to_email",
         "po_number",
     ]
-    inlines = [InvoiceLineInline, PaymentInline]
-    actions = ["mark_paid_bacs", "void", "resend"]
+    inlines = [InvoiceLineInline, CreditNoteInline, PaymentInline]
+    actions = ["mark_paid_bacs", "void", "credit", "resend", "send_receipt"]
 
     def has_add_permission(self, request):
         return False  # invoices come from services.issue_invoice, which numbers them
@@ -327,11 +377,66 @@ class InvoiceAdmin(SimpleHistoryAdmin):
             {"form": form, "invoices": queryset, "opts": self.model._meta},
         )
 
+    @admin.action(permissions=["change"], description="Credit part of the invoice (credit note)")
+    def credit(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Credit one invoice at a time.", messages.ERROR)
+            return None
+        invoice = queryset.get()
+        form = CreditForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                note = services.credit_invoice(
+                    invoice=invoice,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except services.MembershipError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request, f"Credit note {note.number} issued and emailed to the payer."
+                )
+                return None
+        return render(
+            request,
+            "membership/admin_credit.html",
+            {"form": form, "invoice": invoice, "opts": self.model._meta},
+        )
+
     @admin.action(permissions=["change"], description="Email the invoice again")
     def resend(self, request, queryset):
         for invoice in queryset:
             services.send_invoice(invoice=invoice)
         self.message_user(request, "Queued.")
+
+    @admin.action(permissions=["change"], description="Email the receipt (paid invoices)")
+    def send_receipt(self, request, queryset):
+        sent = 0
+        for invoice in queryset:
+            try:
+                services.send_receipt(invoice=invoice)
+            except services.MembershipError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, f"{sent} receipt{'s' if sent != 1 else ''} queued.")
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(admin.ModelAdmin):
+    list_display = ["number", "invoice", "issued_on", "total", "reason"]
+    search_fields = ["number", "invoice__number", "invoice__bill_to_name"]
+    date_hierarchy = "issued_on"
+    readonly_fields = [f.name for f in CreditNote._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # from the invoice: "Void with a reason" or "Credit part of the invoice"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a numbered record
 
 
 admin.site.register(ReminderRule)

@@ -7,8 +7,8 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -459,7 +459,35 @@ class InvoiceQuerySet(models.QuerySet):
             Q(status__in=[Membership.Status.LAPSED, Membership.Status.CANCELLED])
             | Q(year__ends_on__lt=day)
         )
-        return self.unpaid().filter(due_on__lte=day, total__gt=ZERO).exclude(Exists(given_up))
+        given_up_change = MembershipChange.objects.filter(invoice=OuterRef("pk")).filter(
+            Q(membership__status__in=[Membership.Status.LAPSED, Membership.Status.CANCELLED])
+            | Q(membership__year__ends_on__lt=day)
+        )
+        return (
+            self.unpaid()
+            .with_balance()
+            .filter(due_on__lte=day, owed__gt=ZERO)
+            .exclude(Exists(given_up))
+            .exclude(Exists(given_up_change))
+        )
+
+    def with_balance(self) -> Self:
+        """Annotate ``owed``: the total less credit notes and payments (``Invoice.balance`` in SQL)."""
+        credited = (
+            CreditNote.objects.filter(invoice=OuterRef("pk"))
+            .values("invoice")
+            .annotate(sum=Sum("total"))
+            .values("sum")
+        )
+        paid = (
+            Payment.objects.filter(invoice=OuterRef("pk"))
+            .values("invoice")
+            .annotate(sum=Sum("amount"))
+            .values("sum")
+        )
+        return self.annotate(
+            owed=F("total") - Coalesce(Subquery(credited), ZERO) - Coalesce(Subquery(paid), ZERO)
+        )
 
     def of_user(self, user) -> Self:
         return self.filter(organisation__in=Organisation.objects.of_user(user))
@@ -514,6 +542,15 @@ class Invoice(models.Model):
     @property
     def amount_paid(self) -> Decimal:
         return sum((p.amount for p in self.payments.all()), ZERO)
+
+    @property
+    def amount_credited(self) -> Decimal:
+        return sum((note.total for note in self.credit_notes.all()), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        """What is still owed: the total less credit notes and payments (below 0: overpaid)."""
+        return self.total - self.amount_credited - self.amount_paid
 
     @property
     def is_overdue(self) -> bool:
@@ -588,6 +625,71 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.event_id
+
+
+class CreditNote(models.Model):
+    """Money taken off an invoice: all that is left of it when it is voided, or part of it when
+    staff reduce it. Numbered in its own gapless series (TASP-CN-2027-0001); never edited."""
+
+    number = models.CharField(max_length=30, unique=True, editable=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    issued_on = models.DateField()
+    reason = models.CharField(max_length=200)
+    net_total = models.DecimalField(max_digits=10, decimal_places=2)
+    vat_total = models.DecimalField(max_digits=10, decimal_places=2)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gt=0), name="credit_note_for_money")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class MembershipChange(models.Model):
+    """Representatives changed during the year by the business manager: who, from how many to
+    how many, and what it cost (an invoice for the difference when it moved up a band)."""
+
+    class Outcome(models.TextChoices):
+        INVOICED = "invoiced", "Difference invoiced"
+        NO_CHARGE = "no_charge", "Same fee: no charge"
+        LOWER_BAND = "lower_band", "Lower band: no refund, staff told"
+        NEGOTIATED = "negotiated", "Negotiated fee: staff told"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
+    representatives_before = models.PositiveIntegerField()
+    representatives_after = models.PositiveIntegerField()
+    fee_before = models.DecimalField(max_digits=9, decimal_places=2)
+    fee_after = models.DecimalField(max_digits=9, decimal_places=2)
+    charge = models.DecimalField(max_digits=9, decimal_places=2, default=ZERO)
+    outcome = models.CharField(max_length=12, choices=Outcome)
+    invoice = models.ForeignKey(
+        Invoice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="membership_changes",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.membership}: {self.representatives_before} to "
+            f"{self.representatives_after} representatives"
+        )
 
 
 class ReminderRule(models.Model):

@@ -27,9 +27,11 @@ from .fees import FeeError
 from .models import (
     CENT,
     ZERO,
+    CreditNote,
     Invoice,
     InvoiceLine,
     Membership,
+    MembershipChange,
     MembershipYear,
     Organisation,
     Payment,
@@ -170,17 +172,36 @@ def issue_invoice(
 
 
 def invoice_recipients(invoice: Invoice) -> list[str]:
+    """The billing contact, and the business managers of what the invoice is for (a year's
+    membership, or a change to one during the year)."""
     emails = [invoice.bill_to_email] if invoice.bill_to_email else []
-    for membership in invoice.memberships.all():
+    memberships = Membership.objects.filter(Q(invoice=invoice) | Q(changes__invoice=invoice))
+    for membership in memberships.distinct():
         emails += business_manager_emails(membership)
     return list(dict.fromkeys(e.lower() for e in emails if e))
 
 
 def send_invoice(*, invoice: Invoice) -> None:
-    """Email the invoice PDF to its billing contact and business managers after commit."""
+    """Email a new invoice to its payer after commit; one for £0.00 (a fee negotiated down to
+    nothing) is not a bill: it is settled at once and nothing is sent or chased."""
     from .tasks import email_invoice_task
 
+    if invoice.total <= 0:
+        with transaction.atomic():
+            invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+            if invoice.status == Invoice.Status.ISSUED:
+                _settle(invoice=invoice, paid_on=invoice.issued_on)
+        return
     email_invoice_task.delay_on_commit(invoice.pk)
+
+
+def send_receipt(*, invoice: Invoice) -> None:
+    """Email a paid invoice's receipt (the PDF marked paid, with the payments) after commit."""
+    from .tasks import email_invoice_task
+
+    if invoice.status != Invoice.Status.PAID:
+        raise MembershipError(f"{invoice.number} is not paid: there is nothing to receipt yet.")
+    email_invoice_task.delay_on_commit(invoice.pk, kind="receipt")
 
 
 def membership_invoice_lines(membership: Membership) -> list[LineData]:
@@ -206,7 +227,8 @@ def membership_invoice_lines(membership: Membership) -> list[LineData]:
 
 @transaction.atomic
 def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
-    """Void an unpaid invoice with a reason; its memberships go back to awaiting renewal."""
+    """Void an unpaid invoice with a reason: a credit note cancels what was not yet credited,
+    and its memberships go back to awaiting renewal."""
     reason = (reason or "").strip()
     if not reason:
         raise MembershipError("Give a reason for voiding the invoice.")
@@ -219,6 +241,9 @@ def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
     invoice.void_reason = reason
     invoice.voided_at = timezone.now()
     invoice.save(update_fields=["status", "void_reason", "voided_at"])
+    uncredited = invoice.total - invoice.amount_credited
+    if uncredited > 0:
+        _issue_credit_note(invoice=invoice, amount=uncredited, reason=f"Void: {reason}", user=user)
     for membership in Membership.objects.select_for_update().filter(invoice=invoice):
         if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
             membership.status = Membership.Status.RENEWAL_DUE
@@ -227,6 +252,52 @@ def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
         membership.save(update_fields=["status", "price_locked_at", "invoice"])
     signals.invoice_voided.send(sender=Invoice, invoice=invoice, reason=reason)
     return invoice
+
+
+def _issue_credit_note(*, invoice: Invoice, amount: Decimal, reason: str, user=None) -> CreditNote:
+    """Number and save a credit note on a locked invoice, splitting net and VAT in the invoice's
+    proportions, and email it to the payer after commit."""
+    from .tasks import email_credit_note_task
+
+    today = timezone.localdate()
+    sequence = get_next_value(f"credit-note-{today.year}")
+    net = (amount * invoice.net_total / invoice.total).quantize(CENT) if invoice.total else amount
+    note = CreditNote.objects.create(
+        number=f"{settings.INVOICE_NUMBER_PREFIX}-CN-{today.year}-{sequence:04d}",
+        invoice=invoice,
+        issued_on=today,
+        reason=reason[: CreditNote._meta.get_field("reason").max_length],
+        net_total=net,
+        vat_total=amount - net,
+        total=amount,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    email_credit_note_task.delay_on_commit(note.pk)
+    return note
+
+
+@transaction.atomic
+def credit_invoice(*, invoice: Invoice, amount: Decimal, reason: str, user=None) -> CreditNote:
+    """Staff reduce an invoice by ``amount`` with a credit note. On an unpaid invoice that leaves
+    nothing owed, the invoice is settled (as if paid); on a paid one, any refund is staff's to make."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError("Give a reason for the credit note.")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        raise MembershipError(f"{invoice.number} is void: its credit note has been issued.")
+    if amount is None or amount <= 0:
+        raise MembershipError("A credit note must be for more than £0.00.")
+    creditable = invoice.total - invoice.amount_credited
+    if amount > creditable:
+        raise MembershipError(
+            f"{invoice.number} has £{creditable:,.2f} left to credit: "
+            f"£{amount:,.2f} is more than that."
+        )
+    note = _issue_credit_note(invoice=invoice, amount=amount, reason=reason, user=user)
+    if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
+        _settle(invoice=invoice, paid_on=note.issued_on)
+    return note
 
 
 @transaction.atomic
@@ -251,6 +322,8 @@ def record_payment(
     if invoice.status == Invoice.Status.PAID and not reference:
         # "Mark paid" clicked twice: the first click already recorded the money.
         return invoice.payments.order_by("-pk").first()
+    if invoice.status == Invoice.Status.PAID:
+        raise MembershipError(f"{invoice.number} is already paid; it cannot take more money.")
     if amount is None or amount <= 0:
         raise MembershipError("A payment must be more than £0.00.")
     received_on = received_on or timezone.localdate()
@@ -262,16 +335,19 @@ def record_payment(
         received_on=received_on,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    if invoice.status == Invoice.Status.ISSUED and invoice.amount_paid >= invoice.total:
+    if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
         _settle(invoice=invoice, paid_on=received_on)
     return payment
 
 
 def _settle(*, invoice: Invoice, paid_on: date) -> None:
-    """Mark a locked, issued invoice paid, activate its memberships and tell listeners."""
+    """Mark a locked, issued invoice paid, activate its memberships, send the payer a receipt
+    when money was received, and tell listeners."""
     invoice.status = Invoice.Status.PAID
     invoice.paid_on = paid_on
     invoice.save(update_fields=["status", "paid_on"])
+    if invoice.payments.exists():
+        send_receipt(invoice=invoice)
     for membership in Membership.objects.select_for_update().filter(invoice=invoice):
         if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
             activate_membership(membership=membership)
@@ -283,14 +359,11 @@ def mark_paid(*, invoice: Invoice, method: str, reference: str = "", user=None) 
     """Staff record the outstanding balance as received today. An invoice for £0.00 (a fee
     negotiated down to nothing) is settled without a payment: no money changed hands."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.ISSUED and invoice.total <= 0:
+    if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
         _settle(invoice=invoice, paid_on=timezone.localdate())
         return None
-    outstanding = invoice.total - invoice.amount_paid
-    if invoice.status == Invoice.Status.ISSUED and outstanding <= 0:
-        outstanding = invoice.total
     return record_payment(
-        invoice=invoice, amount=outstanding, method=method, reference=reference, user=user
+        invoice=invoice, amount=invoice.balance, method=method, reference=reference, user=user
     )
 
 
@@ -490,6 +563,119 @@ def submit_renewal(
     membership.save(update_fields=["invoice"])
     send_invoice(invoice=invoice)
     return invoice
+
+
+def midyear_charge(membership: Membership, new_fee: Decimal, today: date) -> Decimal:
+    """What moving up to ``new_fee`` costs today: the difference from the fee already charged,
+    for the days left in the year (``MEMBERSHIP_MIDYEAR_CHARGE = "pro_rata"``, the default) or
+    in full (``"full"``). Never below 0: moving down is not refunded here."""
+    difference = new_fee - membership.fee
+    if difference <= 0:
+        return ZERO
+    if settings.MEMBERSHIP_MIDYEAR_CHARGE == "full":
+        return difference
+    year = membership.year
+    days_in_year = (year.ends_on - year.starts_on).days + 1
+    days_left = max(0, min(days_in_year, (year.ends_on - today).days + 1))
+    return (difference * days_left / days_in_year).quantize(CENT)
+
+
+def _midyear_line(membership: Membership, change: MembershipChange, today: date) -> LineData:
+    year = membership.year
+    description = (
+        f"TASP membership {year} for {membership.organisation.name}: representatives "
+        f"increased from {change.representatives_before} to {change.representatives_after} on "
+        f"{today:%-d %B %Y}. Annual fee {change.fee_before:,.2f} becomes {change.fee_after:,.2f}"
+    )
+    if settings.MEMBERSHIP_MIDYEAR_CHARGE == "full":
+        description += "; the difference is charged in full."
+    else:
+        days_in_year = (year.ends_on - year.starts_on).days + 1
+        days_left = (year.ends_on - today).days + 1
+        description += (
+            f"; the difference is charged for the {days_left} of {days_in_year} days "
+            f"left in the year (to 31 March {year.ends_on.year})."
+        )
+    return LineData(
+        description=description,
+        unit_price=change.charge,
+        vat_treatment=settings.MEMBERSHIP_VAT_TREATMENT,
+    )
+
+
+@transaction.atomic
+def change_representatives(
+    *,
+    membership: Membership,
+    representatives: list[RepresentativeData],
+    user,
+    po_number: str = "",
+) -> MembershipChange:
+    """During the year of an active membership, the business manager names different
+    representatives. Moving into a higher band invoices the difference (``midyear_charge``);
+    a negotiated fee is staff's to reprice, and a lower band is never refunded automatically:
+    staff are told of both and decide. Newly named people get member benefits at once."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation", "year")
+        .get(pk=membership.pk)
+    )
+    today = timezone.localdate()
+    if membership.status != Membership.Status.ACTIVE or not (
+        membership.year.starts_on <= today <= membership.year.ends_on
+    ):
+        raise MembershipError(
+            "Representatives can be changed here only during the year of an active membership."
+        )
+    if not representatives:
+        raise MembershipError("Name at least one representative.")
+    before = membership.representatives.count()
+    fee_before = membership.fee
+    fee_after = _quote_total(membership, len(representatives))
+    if membership.negotiated_fee is not None:
+        outcome, charge = MembershipChange.Outcome.NEGOTIATED, ZERO
+    elif fee_after > fee_before:
+        outcome, charge = (
+            MembershipChange.Outcome.INVOICED,
+            midyear_charge(membership, fee_after, today),
+        )
+    elif fee_after < fee_before:
+        outcome, charge = MembershipChange.Outcome.LOWER_BAND, ZERO
+    else:
+        outcome, charge = MembershipChange.Outcome.NO_CHARGE, ZERO
+    if outcome == MembershipChange.Outcome.INVOICED and charge <= 0:
+        outcome = MembershipChange.Outcome.NO_CHARGE  # a higher band, but no days left to pay for
+    replace_representatives(membership=membership, representatives=representatives)
+    change = MembershipChange.objects.create(
+        membership=membership,
+        representatives_before=before,
+        representatives_after=len(representatives),
+        fee_before=fee_before,
+        fee_after=fee_after if outcome != MembershipChange.Outcome.NEGOTIATED else fee_before,
+        charge=charge,
+        outcome=outcome,
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if outcome == MembershipChange.Outcome.INVOICED:
+        # The year's fee is now the higher band's: a later move is priced from here.
+        membership.schedule_fee = fee_after
+        membership.save(update_fields=["schedule_fee"])
+    if charge > 0:
+        change.invoice = issue_invoice(
+            bill_to=membership.organisation,
+            lines=[_midyear_line(membership, change, today)],
+            po_number=po_number.strip(),
+        )
+        change.save(update_fields=["invoice"])
+        send_invoice(invoice=change.invoice)
+    if outcome in (MembershipChange.Outcome.NEGOTIATED, MembershipChange.Outcome.LOWER_BAND):
+        send_templated_email(
+            "membership/representatives_changed_staff",
+            to=settings.STAFF_NOTIFICATION_EMAILS,
+            context={"membership": membership, "change": change, "user": user},
+        )
+    signals.representatives_changed.send(sender=Membership, membership=membership)
+    return change
 
 
 @transaction.atomic
@@ -810,9 +996,9 @@ def create_checkout_session(*, invoice: Invoice, success_url: str, cancel_url: s
     """A Stripe Checkout page for the invoice's outstanding amount; returns its URL."""
     import stripe
 
-    if invoice.status != Invoice.Status.ISSUED:
+    outstanding = invoice.balance
+    if invoice.status != Invoice.Status.ISSUED or outstanding <= 0:
         raise MembershipError(f"{invoice.number} is not awaiting payment.")
-    outstanding = invoice.total - invoice.amount_paid
     session = stripe.checkout.Session.create(
         api_key=settings.STRIPE_SECRET_KEY,
         mode="payment",

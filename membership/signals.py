@@ -12,3 +12,7 @@ invoice_paid = Signal()
 # Sent once when an unpaid invoice is voided:
 # ``invoice_voided.send(sender=Invoice, invoice=invoice, reason=reason)``.
 invoice_voided = Signal()
+
+# Sent when the representatives of an active membership change during the year:
+# ``representatives_changed.send(sender=Membership, membership=membership)``.
+representatives_changed = Signal()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,7 +27,7 @@ from .forms import (
     RenewalForm,
     representative_formset,
 )
-from .models import Invoice, Membership, MembershipYear, Organisation
+from .models import CreditNote, Invoice, Membership, MembershipChange, MembershipYear, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +167,18 @@ def _initial_representatives(membership: Membership) -> list[dict]:
     ]
 
 
+def _priced_representatives(membership: Membership, formset) -> list | None:
+    """A valid formset's representatives when the year's schedule can price that many; None,
+    with the reason on the formset, when it cannot."""
+    representatives = formset.representatives()
+    try:
+        membership.quote(len(representatives))
+    except FeeError as error:
+        formset._non_form_errors.append(str(error))
+        return None
+    return representatives
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def renew(request):
@@ -176,25 +190,15 @@ def renew(request):
     count = len(formset.initial or [])
     if request.method == "POST":
         valid = details.is_valid() & formset.is_valid() & form.is_valid()
-        if valid:
-            representatives = formset.representatives()
-            count = len(representatives)
-            try:
-                membership.quote(count)
-            except FeeError as error:
-                formset._non_form_errors.append(str(error))
-                valid = False
+        representatives = _priced_representatives(membership, formset) if valid else None
+        valid = representatives is not None
+        count = len(representatives) if valid else count
         if valid and "recalculate" in request.POST:
             # Without JavaScript: show the new fee and fresh empty rows, save nothing.
             details = OrganisationDetailsForm(
                 initial=details.cleaned_data, instance=membership.organisation, prefix="org"
             )
-            formset = representative_formset(
-                initial=[
-                    {"name": r.name, "email": r.email, "job_title": r.job_title, "role": r.role}
-                    for r in representatives
-                ]
-            )
+            formset = representative_formset(initial=[asdict(r) for r in representatives])
             form = RenewalForm(initial=form.cleaned_data)
         elif valid:
             organisation_details = {
@@ -281,7 +285,12 @@ def account(request):
             ),
             # Every invoice raised to the organisation, void ones too (a voided invoice is no
             # longer linked from its membership).
-            Prefetch("invoices", queryset=Invoice.objects.order_by("-issued_on", "-number")),
+            Prefetch(
+                "invoices",
+                queryset=Invoice.objects.order_by("-issued_on", "-number").prefetch_related(
+                    "credit_notes", "payments"
+                ),
+            ),
         )
     )
     if not organisations:
@@ -299,6 +308,10 @@ def account(request):
                 if stripe_enabled and invoice.status == Invoice.Status.ISSUED
                 else ""
             )
+        organisation.changeable = organisation.is_managed and any(
+            m.year_id == current.pk and m.status == Membership.Status.ACTIVE
+            for m in organisation.memberships.all()
+        )
         organisation.renewal_due = any(
             m.status == Membership.Status.RENEWAL_DUE for m in organisation.memberships.all()
         )
@@ -316,15 +329,121 @@ def _user_invoice(request, number: str) -> Invoice:
     return get_object_or_404(invoices.distinct(), number=number)
 
 
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 @require_safe
 def invoice_pdf(request, number):
     from .pdf import render_invoice_pdf
 
     invoice = _user_invoice(request, number)
-    response = HttpResponse(render_invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
+    return _pdf_response(render_invoice_pdf(invoice), f"{invoice.number}.pdf")
+
+
+@login_required
+@require_safe
+def receipt_pdf(request, number):
+    from .pdf import render_invoice_pdf
+
+    invoice = _user_invoice(request, number)
+    if invoice.status != Invoice.Status.PAID:
+        raise Http404("This invoice is not paid, so it has no receipt yet.")
+    return _pdf_response(render_invoice_pdf(invoice, receipt=True), f"{invoice.number}-receipt.pdf")
+
+
+@login_required
+@require_safe
+def credit_note_pdf(request, number):
+    from .pdf import render_credit_note_pdf
+
+    invoices = (
+        Invoice.objects.all() if acts_as_staff(request) else Invoice.objects.of_user(request.user)
+    )
+    note = get_object_or_404(
+        CreditNote.objects.select_related("invoice"), number=number, invoice__in=invoices
+    )
+    return _pdf_response(render_credit_note_pdf(note), f"{note.number}.pdf")
+
+
+def _changeable_for(user) -> Membership:
+    """This year's active membership whose representatives this business manager may change."""
+    membership = (
+        Membership.objects.managed_by(user)
+        .filter(year=MembershipYear.current(), status=Membership.Status.ACTIVE)
+        .select_related("organisation", "year")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No active membership of yours can be changed this year.")
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_representatives(request):
+    """During the year: add, remove or change representatives; a higher band is invoiced."""
+    membership = _changeable_for(request.user)
+    data = request.POST or None
+    formset = representative_formset(data, initial=_initial_representatives(membership))
+    form = RenewalForm(data)
+    count = len(formset.initial or [])
+    if request.method == "POST":
+        valid = formset.is_valid() & form.is_valid()
+        representatives = _priced_representatives(membership, formset) if valid else None
+        valid = representatives is not None
+        count = len(representatives) if valid else count
+        if valid and "recalculate" in request.POST:
+            formset = representative_formset(initial=[asdict(r) for r in representatives])
+            form = RenewalForm(initial=form.cleaned_data)
+        elif valid:
+            try:
+                change = services.change_representatives(
+                    membership=membership,
+                    representatives=representatives,
+                    user=request.user,
+                    po_number=form.cleaned_data["po_number"],
+                )
+            except services.MembershipError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _change_message(change))
+                return redirect("membership:account")
+    try:
+        quote = membership.quote(count) if count else None
+    except FeeError:
+        quote = None
+    charge = (
+        services.midyear_charge(membership, quote.total, timezone.localdate())
+        if quote and membership.negotiated_fee is None
+        else None
+    )
+    context = {
+        "membership": membership,
+        "formset": formset,
+        "form": form,
+        "quote": quote,
+        "charge": charge,
+        "pro_rata": settings.MEMBERSHIP_MIDYEAR_CHARGE == "pro_rata",
+    }
+    return render(request, "membership/change_representatives.html", context)
+
+
+def _change_message(change: MembershipChange) -> str:
+    saved = f"Your representatives are saved ({change.representatives_after} named)."
+    if change.invoice:
+        return (
+            f"{saved} Invoice {change.invoice.number} for £{change.charge:,.2f}, the difference "
+            "for the higher band, has been emailed to you."
+        )
+    if change.outcome == MembershipChange.Outcome.LOWER_BAND:
+        return f"{saved} This is a lower band: TASP will be in touch about any credit."
+    if change.outcome == MembershipChange.Outcome.NEGOTIATED:
+        return f"{saved} Your fee was agreed with TASP, who will be in touch if it changes."
+    return f"{saved} Your fee is unchanged."
 
 
 @cache_control(private=True, no_store=True)  # the signed token in the address names the invoice

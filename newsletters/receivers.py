@@ -3,7 +3,7 @@
 from anymail.signals import tracking
 from django.dispatch import receiver
 
-from membership.signals import membership_activated
+from membership.signals import membership_activated, representatives_changed
 
 from . import services
 
@@ -16,6 +16,7 @@ SUPPRESSING_EVENTS = {
 
 
 @receiver(membership_activated, dispatch_uid="newsletters.subscribe_representatives")
+@receiver(representatives_changed, dispatch_uid="newsletters.subscribe_new_representatives")
 def subscribe_representatives(sender, membership, **kwargs):
     services.subscribe_representatives(membership=membership)
 

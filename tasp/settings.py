@@ -9,6 +9,7 @@ The defaults need no server: SQLite, a filesystem Celery broker and a file outbo
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -422,6 +423,11 @@ VACANCY_POST_RATE = env("VACANCY_POST_RATE", default="10/h")  # per user and per
 # --- Membership and invoices ---
 MEMBERSHIP_RENEWAL_WINDOW_DAYS = env.int("MEMBERSHIP_RENEWAL_WINDOW_DAYS", default=90)
 MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=60)  # unpaid after 1 April
+# Adding representatives during the year into a higher band invoices the difference in fees:
+# "pro_rata" (for the days left in the year) or "full".
+MEMBERSHIP_MIDYEAR_CHARGE = env("MEMBERSHIP_MIDYEAR_CHARGE", default="pro_rata")
+if MEMBERSHIP_MIDYEAR_CHARGE not in ("pro_rata", "full"):
+    raise ImproperlyConfigured('MEMBERSHIP_MIDYEAR_CHARGE must be "pro_rata" or "full".')
 INVOICE_NUMBER_PREFIX = env("INVOICE_NUMBER_PREFIX", default="TASP")
 INVOICE_PAYMENT_TERMS_DAYS = env.int("INVOICE_PAYMENT_TERMS_DAYS", default=30)
 # VAT treatment is the accountant's call: standard, zero, exempt or outside_scope.

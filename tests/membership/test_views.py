@@ -356,7 +356,19 @@ def test_declining_an_invoiced_renewal_from_the_account_page_voids_its_invoice(
         Invoice.Status.VOID,
         "Organisation will not renew",
     )
-    assert [m.to for m in outbox] == [["office@tasp.example.org"]]
+    # Staff are told; the billing contact gets the credit note that cancels the invoice.
+    note = invoice.credit_notes.get()
+    assert (note.total, note.reason) == (invoice.total, "Void: Organisation will not renew")
+    assert sorted((m.to, m.subject) for m in outbox) == [
+        (
+            [membership.organisation.billing_email],
+            f"TASP credit note {note.number} for invoice {invoice.number}",
+        ),
+        (
+            ["office@tasp.example.org"],
+            f"{membership.organisation.name} will not renew for {membership.year}",
+        ),
+    ]
 
 
 def test_a_part_paid_renewal_cannot_be_declined_from_the_web(client, business_manager):

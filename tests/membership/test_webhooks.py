@@ -365,3 +365,25 @@ def test_a_paid_session_naming_no_invoice_of_ours_is_acknowledged_and_pays_nothi
     assert response.status_code == 200 and response.json()["status"] == "ignored"
     assert not Payment.objects.exists()
     assert StripeEvent.objects.count() == 1
+
+
+def test_a_card_payment_on_an_invoice_already_paid_is_held_and_staff_are_told(
+    client, stripe_settings, invoice, sent_mail
+):
+    stripe_settings.STAFF_NOTIFICATION_EMAILS = ["office@tasp.example.org"]
+    services.mark_paid(invoice=invoice, method=Payment.Method.BACS, reference="BACS-1")
+    completed = event(invoice)
+
+    with sent_mail() as outbox:
+        response = post(client, completed, signed(completed))
+
+    assert response.status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    card = Payment.objects.get(method=Payment.Method.CARD)
+    assert (card.amount, card.reference) == (invoice.total, "cs_test_abc")
+    assert "already paid" in card.note and "Refund" in card.note
+    [message] = outbox  # staff only: no second receipt for the payer
+    assert message.to == ["office@tasp.example.org"]
+    assert f"already paid invoice {invoice.number}" in message.subject
+    assert "second payment" in message.body
