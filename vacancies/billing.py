@@ -68,6 +68,14 @@ def advert_vat_rate() -> Decimal:
     return Decimal("0.00")
 
 
+def lock_invoice(invoice_number: str) -> None:
+    """Lock the invoice row (until commit) when there is one: see ``services._locked``."""
+    from membership.models import Invoice
+
+    if invoice_number:
+        list(Invoice.objects.select_for_update().filter(number=invoice_number).values("pk"))
+
+
 def card_payment_link(invoice_number: str) -> str:
     """membership's pay-by-card link for the invoice, or "" when Stripe is off or it is paid."""
     from membership.models import Invoice

@@ -36,7 +36,19 @@ def _email_staff(vacancy: Vacancy, name: str) -> None:
 
 
 def _locked(vacancy: Vacancy) -> Vacancy:
-    return Vacancy.objects.select_for_update().select_related("posted_by").get(pk=vacancy.pk)
+    """The advert's row, locked until commit, after its invoice's. Lock order, everywhere:
+    invoice, then advert. A payment locks the invoice and then (through ``invoice_paid``) the
+    advert; a service here that may void the invoice must not hold the advert while it waits
+    for the invoice, or the two would wait for each other."""
+    while True:
+        number = (
+            Vacancy.objects.filter(pk=vacancy.pk).values_list("invoice_reference", flat=True).get()
+        )
+        billing.lock_invoice(number)
+        locked = Vacancy.objects.select_for_update().select_related("posted_by").get(pk=vacancy.pk)
+        if locked.invoice_reference in ("", number):
+            return locked
+        # Billed on another invoice between the read and the lock: lock that one first.
 
 
 def today() -> date:

@@ -161,3 +161,68 @@ def client_get_status(vacancy):
     from django.test import Client
 
     return Client().get(vacancy.get_absolute_url()).status_code
+
+
+def test_rejecting_locks_the_invoice_before_the_advert(non_member, staff_user):
+    """One lock order, invoice then advert, as a payment takes them (see services._locked)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    vacancy = submitted(non_member)
+    with CaptureQueriesContext(connection) as queries:
+        services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="spam")
+
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert '"membership_invoice"' in locks[0].split("FROM")[1].split("WHERE")[0]
+    assert '"vacancies_vacancy"' in locks[1].split("FROM")[1].split("WHERE")[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_arriving_while_staff_reject_the_advert_does_not_deadlock(non_member, staff_user):
+    """The payment holds the invoice and then wants the advert; the rejection, started while
+    the payment holds the invoice, waits for it instead of holding the advert (on PostgreSQL,
+    the old order was a deadlock, and one of the two failed)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from membership.services import mark_paid
+
+    vacancy = submitted(non_member)
+    invoice = Invoice.objects.get(number=vacancy.invoice_reference)
+    holding, errors = threading.Event(), []
+
+    def pay():
+        try:
+            with transaction.atomic():
+                Invoice.objects.select_for_update().get(pk=invoice.pk)
+                holding.set()
+                time.sleep(0.5)  # the rejection starts meanwhile
+                mark_paid(invoice=invoice, method="bacs", reference="BACS-1")
+        except Exception as error:  # pragma: no cover - the failure this test guards against
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def reject():
+        try:
+            holding.wait(timeout=10)
+            services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="spam")
+        except Exception as error:  # pragma: no cover
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay), threading.Thread(target=reject)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    invoice.refresh_from_db()
+    vacancy.refresh_from_db()
+    # Paid first, so the rejection left the paid invoice standing.
+    assert invoice.status == Invoice.Status.PAID
+    assert (vacancy.status, vacancy.invoice_reference) == (Vacancy.Status.REJECTED, invoice.number)
