@@ -158,6 +158,40 @@ def test_a_business_manager_renews_after_an_emailed_login_code_and_downloads_the
     mail_to(stack.smtp, MANAGER_EMAIL, "nvoice", timeout=60)
 
 
+def test_a_business_manager_adds_representatives_mid_year_and_is_invoiced_the_difference(
+    stack, page, axe
+):
+    from membership.demo import MANAGER_PASSWORD
+
+    log_in(page, MANAGER_EMAIL, MANAGER_PASSWORD, "/membership/account/")
+    page.get_by_role("link", name="Add or remove representatives").click()
+    page.wait_for_url("**/membership/account/representatives/")
+    axe(page)
+    named = page.locator("fieldset[data-rep-row]").count() - 3  # three blank rows to fill
+    # Enough new people to pass the next band's limit (bands of five: 5, 10, 15, ...).
+    adding = (named // 5 + 1) * 5 + 1 - named
+    for _ in range(adding - 3):
+        page.get_by_role("button", name="Add another representative").click()
+    rows = page.locator("fieldset[data-rep-row]")
+    for number in range(adding):
+        row = rows.nth(named + number)
+        row.get_by_label("Name").fill(f"Mid-year Colleague {number + 1}")
+        row.get_by_label("Email").fill(f"midyear{number + 1}@example.org")
+        row.get_by_label("Role").select_option("other")
+    page.get_by_role("button", name="Update fee").click()
+    page.get_by_text(re.compile(r"To pay now for this change: £[\d,]+\.\d\d")).wait_for()
+    axe(page)
+    received = len(stack.smtp.messages)
+    page.get_by_role("button", name="Save representatives").click()
+    page.wait_for_url("**/membership/account/")
+    saved = page.get_by_text(re.compile(r"Invoice (\S+) for £[\d,.]+, the difference"))
+    saved.wait_for()
+    number = re.search(r"Invoice (\S+) for", saved.inner_text()).group(1)
+    axe(page)
+    email = mail_to(stack.smtp, MANAGER_EMAIL, number, timeout=60, after=received)
+    assert [part.get_filename() for part in email.iter_attachments()] == [f"{number}.pdf"]
+
+
 def test_a_new_visitor_signs_up_confirms_and_posts_an_advert_at_the_non_member_price(
     stack, page, axe
 ):
