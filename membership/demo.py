@@ -15,14 +15,15 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from billing import services as billing
+from billing.models import Invoice, Payment
+
 from . import services
 from .models import (
     FeeSchedule,
-    Invoice,
     Membership,
     MembershipYear,
     Organisation,
-    Payment,
     Person,
     Representative,
 )
@@ -133,7 +134,7 @@ def _name(organisation: Organisation, people: list[services.RepresentativeData],
 def _invoice(membership: Membership, issued_on: date) -> Invoice:
     if membership.invoice_id:
         return membership.invoice
-    invoice = services.issue_invoice(
+    invoice = billing.issue_invoice(
         bill_to=membership.organisation,
         lines=services.membership_invoice_lines(membership),
         po_number=membership.po_number,
@@ -247,7 +248,7 @@ def seed_demo(*, staff) -> Iterator[str]:
             )
             invoice = _invoice(this, issued)
             if story == "reissued":
-                services.void_invoice(invoice=invoice, reason="Wrong billing address; reissued")
+                billing.void_invoice(invoice=invoice, reason="Wrong billing address; reissued")
                 this.refresh_from_db()
                 this.status = Membership.Status.INVOICED
                 this.save(update_fields=["status"])

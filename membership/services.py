@@ -1,45 +1,41 @@
-"""Membership workflows: joining, renewing, invoicing, payments, reminders and lapsing.
+"""Membership workflows: joining, renewing, mid-year changes, reminders and lapsing. Invoices
+and payments are billing's: a membership points at its invoice and follows it through billing's
+signals (``receivers``).
 
-Other apps call ``is_member`` and ``issue_invoice`` and listen for ``signals.membership_activated``
-and ``signals.invoice_paid``; they never write these models themselves.
+Other apps call ``is_member`` and listen for ``signals.membership_activated``; they never write
+these models themselves.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from sequences import get_next_value
 
 from accounts.services import magic_link_for
+from billing.models import CENT, ZERO, Invoice
+from billing.services import LineData, issue_invoice, send_invoice, void_invoice
 from tasp.mail import send_templated_email
 
 from . import signals
 from .fees import FeeError
 from .models import (
-    CENT,
-    ZERO,
-    CreditNote,
-    Invoice,
-    InvoiceLine,
     Membership,
     MembershipChange,
     MembershipYear,
     Organisation,
-    Payment,
     Person,
     ReminderRule,
     Representative,
     SentReminder,
-    StripeEvent,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,31 +51,6 @@ class RepresentativeData:
     email: str
     role: str
     job_title: str = ""
-
-
-@dataclass(frozen=True)
-class BillTo:
-    name: str
-    address: str = ""
-    contact: str = ""
-    email: str = ""
-
-    @classmethod
-    def from_organisation(cls, organisation: Organisation) -> BillTo:
-        return cls(
-            name=organisation.name,
-            address=organisation.address,
-            contact=organisation.billing_name,
-            email=organisation.billing_email,
-        )
-
-
-@dataclass(frozen=True)
-class LineData:
-    description: str
-    unit_price: Decimal
-    quantity: int = 1
-    vat_treatment: str = field(default="")  # blank: settings.INVOICE_VAT_TREATMENT
 
 
 # --- Member check -------------------------------------------------------------------------------
@@ -103,107 +74,6 @@ def is_member(
     return False
 
 
-# --- Invoices -----------------------------------------------------------------------------------
-
-
-def _vat_rate(treatment: str) -> Decimal:
-    if treatment == InvoiceLine.VatTreatment.STANDARD:
-        return Decimal(str(settings.INVOICE_VAT_STANDARD_RATE))
-    return ZERO
-
-
-@transaction.atomic
-def issue_invoice(
-    *,
-    bill_to: BillTo | Organisation,
-    lines: list[LineData],
-    po_number: str = "",
-    notes: str = "",
-    issued_on: date | None = None,
-) -> Invoice:
-    """Create an invoice with the next gapless number for its year (TASP-2026-0001); the number
-    comes from a database sequence row locked until commit, so two at once never share one."""
-    organisation = None
-    if isinstance(bill_to, Organisation):
-        organisation = bill_to
-        notes = notes or bill_to.invoice_notes
-        bill_to = BillTo.from_organisation(bill_to)
-    if not lines:
-        raise MembershipError("An invoice needs at least one line.")
-    issued_on = issued_on or timezone.localdate()
-    sequence = get_next_value(f"invoice-{issued_on.year}")
-    invoice = Invoice.objects.create(
-        number=f"{settings.INVOICE_NUMBER_PREFIX}-{issued_on.year}-{sequence:04d}",
-        organisation=organisation,
-        bill_to_name=bill_to.name,
-        bill_to_address=bill_to.address,
-        bill_to_contact=bill_to.contact,
-        bill_to_email=bill_to.email,
-        po_number=po_number,
-        notes=notes,
-        issued_on=issued_on,
-        due_on=issued_on + timedelta(days=settings.INVOICE_PAYMENT_TERMS_DAYS),
-    )
-    net_total = vat_total = ZERO
-    for position, line in enumerate(lines):
-        if line.unit_price < 0 or line.quantity < 1:
-            raise MembershipError("Invoice lines need a positive quantity and price.")
-        treatment = line.vat_treatment or settings.INVOICE_VAT_TREATMENT
-        rate = _vat_rate(treatment)
-        net = (line.unit_price * line.quantity).quantize(CENT)
-        vat = (net * rate / 100).quantize(CENT)
-        InvoiceLine.objects.create(
-            invoice=invoice,
-            position=position,
-            description=line.description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            vat_treatment=treatment,
-            vat_rate=rate,
-            net_amount=net,
-            vat_amount=vat,
-        )
-        net_total += net
-        vat_total += vat
-    invoice.net_total, invoice.vat_total = net_total, vat_total
-    invoice.total = net_total + vat_total
-    invoice.save(update_fields=["net_total", "vat_total", "total"])
-    return invoice
-
-
-def invoice_recipients(invoice: Invoice) -> list[str]:
-    """The billing contact, and the business managers of what the invoice is for (a year's
-    membership, or a change to one during the year)."""
-    emails = [invoice.bill_to_email] if invoice.bill_to_email else []
-    memberships = Membership.objects.filter(Q(invoice=invoice) | Q(changes__invoice=invoice))
-    for membership in memberships.distinct():
-        emails += business_manager_emails(membership)
-    return list(dict.fromkeys(e.lower() for e in emails if e))
-
-
-def send_invoice(*, invoice: Invoice) -> None:
-    """Email a new invoice to its payer after commit; one for £0.00 (a fee negotiated down to
-    nothing) is not a bill: it is settled at once and nothing is sent or chased."""
-    from .tasks import email_invoice_task
-
-    if invoice.total <= 0:
-        with transaction.atomic():
-            invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-            if invoice.status == Invoice.Status.ISSUED:
-                _settle(invoice=invoice, paid_on=invoice.issued_on)
-        return
-    email_invoice_task.delay_on_commit(invoice.pk)
-
-
-def send_receipt(*, invoice: Invoice) -> None:
-    """Email a paid invoice's receipt (the PDF marked paid, with the payments) after commit."""
-    from .tasks import email_invoice_task
-
-    if invoice.status != Invoice.Status.PAID:
-        raise MembershipError(f"{invoice.number} is not paid: there is nothing to receipt yet.")
-    email_invoice_task.delay_on_commit(invoice.pk, kind="receipt")
-
-
 def membership_invoice_lines(membership: Membership) -> list[LineData]:
     people = [
         f"{r.person.name} ({r.get_role_display()})"
@@ -223,148 +93,6 @@ def membership_invoice_lines(membership: Membership) -> list[LineData]:
             vat_treatment=settings.MEMBERSHIP_VAT_TREATMENT,
         )
     ]
-
-
-@transaction.atomic
-def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
-    """Void an unpaid invoice with a reason: a credit note cancels what was not yet credited,
-    and its memberships go back to awaiting renewal."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise MembershipError("Give a reason for voiding the invoice.")
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.VOID:
-        return invoice
-    if invoice.status == Invoice.Status.PAID:
-        raise MembershipError(f"{invoice.number} is paid and cannot be voided.")
-    invoice.status = Invoice.Status.VOID
-    invoice.void_reason = reason
-    invoice.voided_at = timezone.now()
-    invoice.save(update_fields=["status", "void_reason", "voided_at"])
-    uncredited = invoice.total - invoice.amount_credited
-    if uncredited > 0:
-        _issue_credit_note(invoice=invoice, amount=uncredited, reason=f"Void: {reason}", user=user)
-    for membership in Membership.objects.select_for_update().filter(invoice=invoice):
-        if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
-            membership.status = Membership.Status.RENEWAL_DUE
-            membership.price_locked_at = None
-        membership.invoice = None
-        membership.save(update_fields=["status", "price_locked_at", "invoice"])
-    signals.invoice_voided.send(sender=Invoice, invoice=invoice, reason=reason)
-    return invoice
-
-
-def _issue_credit_note(*, invoice: Invoice, amount: Decimal, reason: str, user=None) -> CreditNote:
-    """Number and save a credit note on a locked invoice, splitting net and VAT in the invoice's
-    proportions, and email it to the payer after commit."""
-    from .tasks import email_credit_note_task
-
-    today = timezone.localdate()
-    sequence = get_next_value(f"credit-note-{today.year}")
-    net = (amount * invoice.net_total / invoice.total).quantize(CENT) if invoice.total else amount
-    note = CreditNote.objects.create(
-        number=f"{settings.INVOICE_NUMBER_PREFIX}-CN-{today.year}-{sequence:04d}",
-        invoice=invoice,
-        issued_on=today,
-        reason=reason[: CreditNote._meta.get_field("reason").max_length],
-        net_total=net,
-        vat_total=amount - net,
-        total=amount,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    email_credit_note_task.delay_on_commit(note.pk)
-    return note
-
-
-@transaction.atomic
-def credit_invoice(*, invoice: Invoice, amount: Decimal, reason: str, user=None) -> CreditNote:
-    """Staff reduce an invoice by ``amount`` with a credit note. On an unpaid invoice that leaves
-    nothing owed, the invoice is settled (as if paid); on a paid one, any refund is staff's to make."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise MembershipError("Give a reason for the credit note.")
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.VOID:
-        raise MembershipError(f"{invoice.number} is void: its credit note has been issued.")
-    if amount is None or amount <= 0:
-        raise MembershipError("A credit note must be for more than £0.00.")
-    creditable = invoice.total - invoice.amount_credited
-    if amount > creditable:
-        raise MembershipError(
-            f"{invoice.number} has £{creditable:,.2f} left to credit: "
-            f"£{amount:,.2f} is more than that."
-        )
-    note = _issue_credit_note(invoice=invoice, amount=amount, reason=reason, user=user)
-    if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
-        _settle(invoice=invoice, paid_on=note.issued_on)
-    return note
-
-
-@transaction.atomic
-def record_payment(
-    *,
-    invoice: Invoice,
-    amount: Decimal,
-    method: str,
-    reference: str = "",
-    received_on: date | None = None,
-    user=None,
-) -> Payment:
-    """Record money against an invoice once: the same reference again returns the first payment.
-    When the invoice is paid in full it is marked paid and its memberships become active."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if reference:
-        existing = invoice.payments.filter(method=method, reference=reference).first()
-        if existing:
-            return existing
-    if invoice.status == Invoice.Status.VOID:
-        raise MembershipError(f"{invoice.number} is void; it cannot take a payment.")
-    if invoice.status == Invoice.Status.PAID and not reference:
-        # "Mark paid" clicked twice: the first click already recorded the money.
-        return invoice.payments.order_by("-pk").first()
-    if invoice.status == Invoice.Status.PAID:
-        raise MembershipError(f"{invoice.number} is already paid; it cannot take more money.")
-    if amount is None or amount <= 0:
-        raise MembershipError("A payment must be more than £0.00.")
-    received_on = received_on or timezone.localdate()
-    payment = Payment.objects.create(
-        invoice=invoice,
-        amount=amount,
-        method=method,
-        reference=reference,
-        received_on=received_on,
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
-        _settle(invoice=invoice, paid_on=received_on)
-    return payment
-
-
-def _settle(*, invoice: Invoice, paid_on: date) -> None:
-    """Mark a locked, issued invoice paid, activate its memberships, send the payer a receipt
-    when money was received, and tell listeners."""
-    invoice.status = Invoice.Status.PAID
-    invoice.paid_on = paid_on
-    invoice.save(update_fields=["status", "paid_on"])
-    if invoice.payments.exists():
-        send_receipt(invoice=invoice)
-    for membership in Membership.objects.select_for_update().filter(invoice=invoice):
-        if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
-            activate_membership(membership=membership)
-    signals.invoice_paid.send(sender=Invoice, invoice=invoice)
-
-
-@transaction.atomic
-def mark_paid(*, invoice: Invoice, method: str, reference: str = "", user=None) -> Payment | None:
-    """Staff record the outstanding balance as received today. An invoice for £0.00 (a fee
-    negotiated down to nothing) is settled without a payment: no money changed hands."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
-        _settle(invoice=invoice, paid_on=timezone.localdate())
-        return None
-    return record_payment(
-        invoice=invoice, amount=invoice.balance, method=method, reference=reference, user=user
-    )
 
 
 # --- Memberships --------------------------------------------------------------------------------
@@ -909,7 +637,7 @@ def send_renewal_reminder(*, membership: Membership, today: date | None = None) 
 
 def send_invoice_reminder(*, invoice: Invoice, today: date | None = None) -> bool:
     """Remind the payer of an unpaid invoice, with the PDF (at most once a day)."""
-    from .tasks import email_invoice_task
+    from billing.tasks import email_invoice_task
 
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -917,6 +645,20 @@ def send_invoice_reminder(*, invoice: Invoice, today: date | None = None) -> boo
             return False
         email_invoice_task.delay_on_commit(invoice.pk, reminder=True)
     return True
+
+
+def invoices_to_chase(today: date):
+    """Billing's invoices to chase, less those of a membership (or its mid-year change) that
+    has lapsed, been cancelled or whose year has ended: nobody is chased for those."""
+    given_up = Membership.objects.filter(
+        Q(status__in=[Membership.Status.LAPSED, Membership.Status.CANCELLED])
+        | Q(year__ends_on__lt=today)
+    )
+    return (
+        Invoice.objects.to_chase(today)
+        .exclude(Exists(given_up.filter(invoice=OuterRef("pk"))))
+        .exclude(Exists(given_up.filter(changes__invoice=OuterRef("pk"))))
+    )
 
 
 def send_reminders(*, today: date | None = None) -> dict[str, int]:
@@ -933,7 +675,7 @@ def send_reminders(*, today: date | None = None) -> dict[str, int]:
                 sent["renewal"] += send_renewal_reminder(membership=membership, today=today)
     unpaid_rules = [r for r in rules if r.kind == ReminderRule.Kind.UNPAID]
     if unpaid_rules:
-        for invoice in Invoice.objects.to_chase(today):
+        for invoice in invoices_to_chase(today):
             if any(r.is_due(anchor=invoice.due_on, today=today) for r in unpaid_rules):
                 sent["unpaid"] += send_invoice_reminder(invoice=invoice, today=today)
     return sent
@@ -983,230 +725,3 @@ def pipeline(year: MembershipYear) -> dict:
         }
         for status in Membership.Status
     }
-
-
-# --- Card payments (Stripe) ---------------------------------------------------------------------
-
-
-def stripe_enabled() -> bool:
-    return bool(settings.STRIPE_SECRET_KEY)
-
-
-def create_checkout_session(*, invoice: Invoice, success_url: str, cancel_url: str) -> str:
-    """A Stripe Checkout page for the invoice's outstanding amount; returns its URL."""
-    import stripe
-
-    outstanding = invoice.balance
-    if invoice.status != Invoice.Status.ISSUED or outstanding <= 0:
-        raise MembershipError(f"{invoice.number} is not awaiting payment.")
-    session = stripe.checkout.Session.create(
-        api_key=settings.STRIPE_SECRET_KEY,
-        mode="payment",
-        client_reference_id=str(invoice.pk),
-        metadata={"invoice_number": invoice.number},
-        customer_email=invoice.bill_to_email or None,
-        line_items=[
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": "gbp",
-                    "unit_amount": int(outstanding * 100),
-                    "product_data": {"name": f"Invoice {invoice.number}"},
-                },
-            }
-        ],
-        success_url=success_url,
-        cancel_url=cancel_url,
-    )
-    return session["url"]
-
-
-def retrieve_checkout_session(session_id: str) -> dict:
-    import stripe
-
-    return stripe.checkout.Session.retrieve(session_id, api_key=settings.STRIPE_SECRET_KEY)
-
-
-def fulfil_checkout_session(*, session) -> Invoice | None:
-    """Record a completed Checkout payment once, however often Stripe or the success page asks."""
-    if session.get("payment_status") != "paid":
-        return None
-    invoice = _invoice_named_by(session.get("client_reference_id"))
-    if invoice is None:
-        logger.warning("Checkout session %s names no invoice", session.get("id"))
-        return None
-    amount = (Decimal(session["amount_total"]) / 100).quantize(CENT)
-    try:
-        record_payment(
-            invoice=invoice, amount=amount, method=Payment.Method.CARD, reference=session["id"]
-        )
-    except MembershipError as error:
-        # Stripe has taken the money but the invoice can't take it (voided while the payer was
-        # at Checkout). Raising would only make Stripe retry for days; instead the money goes
-        # on the books against the invoice the payer paid, with its Stripe reference and a note,
-        # so the accounts reconcile with Stripe, and staff are told to refund it or apply it to
-        # the replacement invoice. The invoice stays void and no membership becomes active.
-        _hold_card_payment(invoice=invoice, amount=amount, session=session, problem=str(error))
-    invoice.refresh_from_db()
-    return invoice
-
-
-@transaction.atomic
-def _hold_card_payment(*, invoice: Invoice, amount: Decimal, session, problem: str) -> None:
-    """Record a card payment the invoice could not take, once, and email staff about it."""
-    if amount <= 0:
-        logger.warning("Checkout session %s paid nothing on %s", session["id"], invoice.number)
-        return
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    payment, created = Payment.objects.get_or_create(
-        invoice=invoice,
-        method=Payment.Method.CARD,
-        reference=session["id"],
-        defaults={
-            "amount": amount,
-            "received_on": timezone.localdate(),
-            "note": f"Not applied: {problem} Refund it or move it to the replacement invoice.",
-        },
-    )
-    if not created:
-        return
-    logger.error("Card payment %s held on %s: %s", session["id"], invoice.number, problem)
-    send_templated_email(
-        "membership/card_payment_held",
-        to=settings.STAFF_NOTIFICATION_EMAILS,
-        context={"invoice": invoice, "payment": payment, "problem": problem},
-    )
-
-
-def _invoice_named_by(reference) -> Invoice | None:
-    """The invoice a Checkout session's client_reference_id names (we set it to the invoice's
-    pk); None for a session that is not one of ours, whatever its reference holds."""
-    if not (isinstance(reference, str) and reference.isascii() and reference.isdigit()):
-        return None
-    return Invoice.objects.filter(pk=reference).first()
-
-
-FULFILLING_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
-# Stripe's default: a delivery signed more than five minutes from now, either way, is refused,
-# so one captured on the way cannot be replayed later. stripe's own check looks only back.
-STRIPE_WEBHOOK_TOLERANCE = 300
-
-
-class WebhookRefused(Exception):
-    """A webhook delivery we cannot use; the message, answered with a 400, says why."""
-
-
-def handle_stripe_webhook(*, payload: bytes, signature: str) -> str:
-    """Verify the signature on the raw body, then handle each event id once: the id is stored in
-    the same transaction as the payment, so a duplicate or replayed delivery does nothing.
-    Raises ``WebhookRefused``, changing nothing, for a delivery it cannot use."""
-    event = _verified_event(payload=payload, signature=signature)
-    session = _checkout_session(event) if event["type"] in FULFILLING_EVENTS else None
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                StripeEvent.objects.create(event_id=event["id"], type=event["type"])
-        except IntegrityError:
-            return "duplicate"
-        if session is not None:
-            # Events may arrive out of order; fulfilment keys on the session id, so a late
-            # "completed" after "async_payment_succeeded" finds the payment already recorded.
-            invoice = fulfil_checkout_session(session=session)
-            return "fulfilled" if invoice is not None else "ignored"
-    return "ignored"
-
-
-def _verified_event(*, payload: bytes, signature: str) -> dict:
-    """The event a delivery signed with our webhook secret within the tolerance carries."""
-    import json
-
-    import stripe
-
-    try:
-        text = payload.decode("utf-8")
-    except UnicodeDecodeError:
-        raise WebhookRefused("Malformed event: the body is not UTF-8 text.") from None
-    try:
-        # No tolerance here: the timestamp is checked below, into the future as well.
-        stripe.WebhookSignature.verify_header(text, signature, settings.STRIPE_WEBHOOK_SECRET)
-    except stripe.SignatureVerificationError:
-        raise WebhookRefused("Invalid signature.") from None
-    if abs(timezone.now().timestamp() - _signed_at(signature)) > STRIPE_WEBHOOK_TOLERANCE:
-        raise WebhookRefused(
-            f"Event timestamp outside the tolerance ({STRIPE_WEBHOOK_TOLERANCE} seconds)."
-        )
-    try:
-        event = json.loads(text)
-    except (ValueError, RecursionError):  # RecursionError: nesting too deep to parse
-        raise WebhookRefused("Malformed event: the body is not JSON.") from None
-    if not isinstance(event, dict):
-        raise WebhookRefused("Malformed event: the body is not a JSON object.")
-    _event_text(event, "id", StripeEvent._meta.get_field("event_id").max_length)
-    _event_text(event, "type", StripeEvent._meta.get_field("type").max_length)
-    return event
-
-
-def _signed_at(header: str) -> int:
-    """The t= of a Stripe-Signature header that verified, read the way stripe reads it."""
-    items = [item.split("=", 2) for item in header.split(",")]
-    return int(next(item[1] for item in items if item[0] == "t"))
-
-
-def _event_text(data: dict, key: str, max_length: int, *, path: str = "") -> str:
-    path = f"{path}{key}"
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise WebhookRefused(f"Malformed event: missing {path}.")
-    if len(value) > max_length:
-        raise WebhookRefused(f"Malformed event: {path} is longer than {max_length} characters.")
-    return value
-
-
-def _checkout_session(event: dict) -> dict:
-    """The Checkout session a fulfilling event carries, with every field fulfilment reads checked."""
-    data = event.get("data")
-    session = data.get("object") if isinstance(data, dict) else None
-    if not isinstance(session, dict):
-        raise WebhookRefused("Malformed event: missing data.object.")
-    reference_length = Payment._meta.get_field("reference").max_length
-    _event_text(session, "id", reference_length, path="data.object.")
-    reference = session.get("client_reference_id")
-    if reference is not None and not isinstance(reference, str):
-        raise WebhookRefused("Malformed event: data.object.client_reference_id is not text.")
-    if session.get("payment_status") == "paid":
-        if "amount_total" not in session:
-            raise WebhookRefused("Malformed event: missing data.object.amount_total.")
-        amount = session["amount_total"]
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise WebhookRefused(
-                "Malformed event: data.object.amount_total is not a whole number of pence."
-            )
-        most = 10 ** Payment._meta.get_field("amount").max_digits - 1  # in pence
-        if amount > most:
-            raise WebhookRefused("Malformed event: data.object.amount_total is too large.")
-    return session
-
-
-def invoice_payment_token(invoice: Invoice) -> str:
-    from django.core import signing
-
-    return signing.dumps(invoice.number, salt="membership.invoice-pay")
-
-
-def invoice_for_payment_token(token: str) -> Invoice | None:
-    """The invoice a pay-by-card link names; links last as long as the invoice is unpaid."""
-    from django.core import signing
-
-    try:
-        number = signing.loads(token, salt="membership.invoice-pay")
-    except signing.BadSignature:
-        return None
-    return Invoice.objects.filter(number=number).first()
-
-
-def invoice_payment_link(invoice: Invoice) -> str:
-    """A pay-by-card link that needs no login, or "" when card payments are off."""
-    if not stripe_enabled() or invoice.status != Invoice.Status.ISSUED:
-        return ""
-    path = reverse("membership:invoice-pay", args=[invoice_payment_token(invoice)])
-    return f"{settings.SITE_URL}{path}"

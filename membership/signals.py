@@ -6,13 +6,6 @@ from django.dispatch import Signal
 # ``membership_activated.send(sender=Membership, membership=membership)``.
 membership_activated = Signal()
 
-# Sent once when an invoice is marked paid: ``invoice_paid.send(sender=Invoice, invoice=invoice)``.
-invoice_paid = Signal()
-
-# Sent once when an unpaid invoice is voided:
-# ``invoice_voided.send(sender=Invoice, invoice=invoice, reason=reason)``.
-invoice_voided = Signal()
-
 # Sent when the representatives of an active membership change during the year:
 # ``representatives_changed.send(sender=Membership, membership=membership)``.
 representatives_changed = Signal()

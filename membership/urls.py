@@ -21,7 +21,4 @@ urlpatterns = [
     path("invoices/<str:number>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
     path("invoices/<str:number>.pdf", views.invoice_pdf, name="invoice-pdf"),
     path("credit-notes/<str:number>.pdf", views.credit_note_pdf, name="credit-note-pdf"),
-    path("pay/success/", views.pay_success, name="pay-success"),
-    path("pay/<str:token>/", views.invoice_pay, name="invoice-pay"),
-    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
 ]

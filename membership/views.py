@@ -7,16 +7,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from accounts.access import acts_as_staff
+from billing import cards
+from billing.models import CreditNote, Invoice
 
 from . import services
 from .fees import FeeError
@@ -27,7 +28,7 @@ from .forms import (
     RenewalForm,
     representative_formset,
 )
-from .models import CreditNote, Invoice, Membership, MembershipChange, MembershipYear, Organisation
+from .models import Membership, MembershipChange, MembershipYear, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -298,13 +299,13 @@ def account(request):
     current = MembershipYear.current()
     years = {current.pk, current.next().pk}
     managed = set(Organisation.objects.managed_by(request.user).values_list("pk", flat=True))
-    stripe_enabled = services.stripe_enabled()
+    stripe_enabled = cards.stripe_enabled()
     for organisation in organisations:
         organisation.recent = [m for m in organisation.memberships.all() if m.year_id in years]
         organisation.is_managed = organisation.pk in managed
         for invoice in organisation.invoices.all():
             invoice.pay_url = (
-                reverse("membership:invoice-pay", args=[services.invoice_payment_token(invoice)])
+                reverse("billing:invoice-pay", args=[cards.invoice_payment_token(invoice)])
                 if stripe_enabled and invoice.status == Invoice.Status.ISSUED
                 else ""
             )
@@ -322,11 +323,15 @@ def account(request):
     )
 
 
+def _user_invoices(request):
+    """Every invoice for staff; for anyone else, those of the organisations they represent."""
+    if acts_as_staff(request):
+        return Invoice.objects.all()
+    return Invoice.objects.filter(organisation__in=Organisation.objects.of_user(request.user))
+
+
 def _user_invoice(request, number: str) -> Invoice:
-    invoices = (
-        Invoice.objects.all() if acts_as_staff(request) else Invoice.objects.of_user(request.user)
-    )
-    return get_object_or_404(invoices.distinct(), number=number)
+    return get_object_or_404(_user_invoices(request), number=number)
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -338,7 +343,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_safe
 def invoice_pdf(request, number):
-    from .pdf import render_invoice_pdf
+    from billing.pdf import render_invoice_pdf
 
     invoice = _user_invoice(request, number)
     return _pdf_response(render_invoice_pdf(invoice), f"{invoice.number}.pdf")
@@ -347,7 +352,7 @@ def invoice_pdf(request, number):
 @login_required
 @require_safe
 def receipt_pdf(request, number):
-    from .pdf import render_invoice_pdf
+    from billing.pdf import render_invoice_pdf
 
     invoice = _user_invoice(request, number)
     if invoice.status != Invoice.Status.PAID:
@@ -358,13 +363,12 @@ def receipt_pdf(request, number):
 @login_required
 @require_safe
 def credit_note_pdf(request, number):
-    from .pdf import render_credit_note_pdf
+    from billing.pdf import render_credit_note_pdf
 
-    invoices = (
-        Invoice.objects.all() if acts_as_staff(request) else Invoice.objects.of_user(request.user)
-    )
     note = get_object_or_404(
-        CreditNote.objects.select_related("invoice"), number=number, invoice__in=invoices
+        CreditNote.objects.select_related("invoice"),
+        number=number,
+        invoice__in=_user_invoices(request),
     )
     return _pdf_response(render_credit_note_pdf(note), f"{note.number}.pdf")
 
@@ -444,53 +448,3 @@ def _change_message(change: MembershipChange) -> str:
     if change.outcome == MembershipChange.Outcome.NEGOTIATED:
         return f"{saved} Your fee was agreed with TASP, who will be in touch if it changes."
     return f"{saved} Your fee is unchanged."
-
-
-@cache_control(private=True, no_store=True)  # the signed token in the address names the invoice
-@require_http_methods(["GET", "POST"])
-def invoice_pay(request, token):
-    """Pay by card from the emailed link: no login, the signed token names the invoice."""
-    invoice = services.invoice_for_payment_token(token)
-    if invoice is None or not services.stripe_enabled():
-        raise Http404("This payment link is not valid.")
-    if request.method == "POST" and invoice.status == Invoice.Status.ISSUED:
-        success = request.build_absolute_uri(reverse("membership:pay-success"))
-        url = services.create_checkout_session(
-            invoice=invoice,
-            success_url=success + "?session_id={CHECKOUT_SESSION_ID}",
-            cancel_url=request.build_absolute_uri(request.path),
-        )
-        return redirect(url)
-    return render(request, "membership/invoice_pay.html", {"invoice": invoice})
-
-
-@cache_control(private=True, no_store=True)  # the payment's session id is in the address
-@require_safe
-def pay_success(request):
-    """Stripe sends the payer here; fulfil now in case the webhook is late (idempotent)."""
-    session_id = request.GET.get("session_id", "")
-    if not services.stripe_enabled() or not session_id.startswith("cs_"):
-        raise Http404("Unknown payment.")
-    try:
-        session = services.retrieve_checkout_session(session_id)
-    except Exception as error:  # Stripe's error classes vary by version; a 404 is the answer
-        logger.warning("Could not retrieve checkout session %s: %s", session_id, error)
-        raise Http404("Unknown payment.") from error
-    data = session.to_dict() if hasattr(session, "to_dict") else dict(session)
-    invoice = services.fulfil_checkout_session(session=data)
-    return render(request, "membership/pay_success.html", {"invoice": invoice})
-
-
-@csrf_exempt  # Stripe cannot send a CSRF token; the signature on the raw body authenticates it
-@require_POST
-def stripe_webhook(request):
-    if not settings.STRIPE_WEBHOOK_SECRET:
-        raise Http404("Card payments are not configured.")
-    try:
-        outcome = services.handle_stripe_webhook(
-            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
-        )
-    except services.WebhookRefused as refusal:
-        return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
-    # We need a 2xx response otherwise Stripe will keep trying.
-    return JsonResponse({"status": outcome})

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sequences",
     "tasp",
     "accounts",
+    "billing",
     "membership",
     "newsletters",
     "vacancies",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("membership/", include("membership.urls")),
+    path("membership/", include("billing.urls")),
     path("newsletters/", include("newsletters.urls")),
     path("vacancies/", include("vacancies.urls")),
     path("admin/", admin.site.urls),

@@ -21,8 +21,10 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from billing import services as billing
+from billing.models import Invoice
 from membership import services
-from membership.models import Invoice, Membership, Person, Representative
+from membership.models import Membership, Person, Representative
 from tests.membership.factories import MembershipFactory, OrganisationFactory, year_of
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
@@ -56,9 +58,9 @@ class World:
         self.renewal = MembershipFactory(
             organisation=self.organisation, renewal_due=True, managed_by=self.manager
         )
-        self.invoice = services.issue_invoice(
+        self.invoice = billing.issue_invoice(
             bill_to=self.organisation,
-            lines=[services.LineData("Victimshire membership", Decimal("1500.00"))],
+            lines=[billing.LineData("Victimshire membership", Decimal("1500.00"))],
         )
         pending = UserFactory(email="pending.rep@victimshire.example.org")
         person = Person.objects.create(
@@ -77,9 +79,9 @@ class World:
         self.unpaid = self._advert(
             "Victimshire unpaid scrutineer", status=Vacancy.Status.PENDING_PAYMENT
         )
-        self.vacancy_invoice = services.issue_invoice(
-            bill_to=services.BillTo(name="Victimshire Council", email="ap@victimshire.example.org"),
-            lines=[services.LineData("Vacancy advert", Decimal("650.00"))],
+        self.vacancy_invoice = billing.issue_invoice(
+            bill_to=billing.BillTo(name="Victimshire Council", email="ap@victimshire.example.org"),
+            lines=[billing.LineData("Vacancy advert", Decimal("650.00"))],
         )
         self.unpaid.invoice_reference = self.vacancy_invoice.number
         self.unpaid.save()
@@ -170,25 +172,25 @@ URLS = {
     "invoice PDF": ("get", "membership:invoice-pdf", lambda w: w.invoice.number, None),
     "pay invoice, by its number": (
         "get",
-        "membership:invoice-pay",
+        "billing:invoice-pay",
         lambda w: w.invoice.number,
         None,
     ),
     "pay invoice, unsigned": (
         "post",
-        "membership:invoice-pay",
+        "billing:invoice-pay",
         lambda w: signing.dumps(w.invoice.number),
         None,
     ),
     "pay advert invoice, by its number": (
         "get",
-        "membership:invoice-pay",
+        "billing:invoice-pay",
         lambda w: w.vacancy_invoice.number,
         None,
     ),
     "pay advert invoice, signed for something else": (
         "post",
-        "membership:invoice-pay",
+        "billing:invoice-pay",
         lambda w: signing.dumps(w.vacancy_invoice.number, salt="membership.confirm-representative"),
         None,
     ),

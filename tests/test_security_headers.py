@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.csp import build_policy
 
 from accounts.services import magic_link_for
+from billing import cards
 from tests.helpers import log_in_with_second_factor
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, SubscriberFactory
 from tests.test_settings import PRODUCTION, manage
@@ -270,7 +271,7 @@ def test_the_invoice_payment_page_is_not_stored(client, production, user):
     invoice = services.submit_renewal(
         membership=membership, representatives=representatives(5), po_number="", user=user
     )
-    url = reverse("membership:invoice-pay", args=[services.invoice_payment_token(invoice)])
+    url = reverse("billing:invoice-pay", args=[cards.invoice_payment_token(invoice)])
 
     response = client.get(url, secure=True)
 

@@ -5,7 +5,7 @@ class VacanciesConfig(AppConfig):
     name = "vacancies"
 
     def ready(self):
-        from membership.signals import invoice_paid, invoice_voided
+        from billing.signals import invoice_paid, invoice_voided
 
         from .billing import invoice_paid_receiver, invoice_voided_receiver
 

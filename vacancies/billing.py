@@ -1,6 +1,5 @@
-"""The two places vacancies meet the membership app: who is a member, and raising an invoice.
-
-Kept in one module so the rest of the app never reaches into membership directly.
+"""Where vacancies meet the other apps: who is a member (membership) and the advert's invoice
+(billing). Kept in one module so the rest of the app never reaches into either directly.
 """
 
 from __future__ import annotations
@@ -61,7 +60,7 @@ def member_organisation_name(user, on: date) -> str:
 def advert_vat_rate() -> Decimal:
     """The VAT rate (percent) membership adds to a non-member's advert: its invoice line takes
     the default treatment, settings.INVOICE_VAT_TREATMENT, and only standard rate adds any."""
-    from membership.models import InvoiceLine
+    from billing.models import InvoiceLine
 
     if settings.INVOICE_VAT_TREATMENT == InvoiceLine.VatTreatment.STANDARD:
         return Decimal(str(settings.INVOICE_VAT_STANDARD_RATE))
@@ -70,25 +69,25 @@ def advert_vat_rate() -> Decimal:
 
 def lock_invoice(invoice_number: str) -> None:
     """Lock the invoice row (until commit) when there is one: see ``services._locked``."""
-    from membership.models import Invoice
+    from billing.models import Invoice
 
     if invoice_number:
         list(Invoice.objects.select_for_update().filter(number=invoice_number).values("pk"))
 
 
 def card_payment_link(invoice_number: str) -> str:
-    """membership's pay-by-card link for the invoice, or "" when Stripe is off or it is paid."""
-    from membership.models import Invoice
-    from membership.services import invoice_payment_link
+    """billing's pay-by-card link for the invoice, or "" when Stripe is off or it is paid."""
+    from billing.cards import invoice_payment_link
+    from billing.models import Invoice
 
     invoice = Invoice.objects.filter(number=invoice_number).first()
     return invoice_payment_link(invoice) if invoice else ""
 
 
 def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal, *, send: bool = True) -> str:
-    """Issue and email the membership app's invoice for a non-member's advert; returns its number.
+    """Issue and email billing's invoice for a non-member's advert; returns its number.
     The caller holds the advert's row lock and calls this once per advert."""
-    from membership.services import BillTo, LineData, issue_invoice, send_invoice
+    from billing.services import BillTo, LineData, issue_invoice, send_invoice
 
     invoice = issue_invoice(
         bill_to=BillTo(name=billing.name, address=billing.address, email=billing.email),
@@ -107,17 +106,17 @@ def raise_vacancy_invoice(vacancy, billing: Billing, amount: Decimal, *, send: b
 
 
 def void_vacancy_invoice(invoice_number: str, *, reason: str) -> bool:
-    """Void the advert's unpaid invoice so membership stops chasing it. True when it is void
+    """Void the advert's unpaid invoice so it is no longer chased. True when it is void
     (now or already); False when it has been paid, or does not exist, and so stands."""
-    from membership.models import Invoice
-    from membership.services import MembershipError, void_invoice
+    from billing.models import Invoice
+    from billing.services import BillingError, void_invoice
 
     invoice = Invoice.objects.filter(number=invoice_number).first()
     if invoice is None:
         return False
     try:
         void_invoice(invoice=invoice, reason=reason)
-    except MembershipError:
+    except BillingError:
         return False
     return True
 
@@ -146,14 +145,14 @@ def make_member_organisation(*, name: str, user, on: date) -> None:
 
 
 def invoice_paid_receiver(sender, invoice, **kwargs) -> None:
-    """membership's ``invoice_paid`` signal: an advert waiting on this invoice moves on."""
+    """billing's ``invoice_paid`` signal: an advert waiting on this invoice moves on."""
     from .services import record_invoice_payment
 
     record_invoice_payment(invoice_number=invoice.number)
 
 
 def invoice_voided_receiver(sender, invoice, reason="", **kwargs) -> None:
-    """membership's ``invoice_voided`` signal: an advert waiting on this invoice is closed."""
+    """billing's ``invoice_voided`` signal: an advert waiting on this invoice is closed."""
     from .services import record_invoice_void
 
     record_invoice_void(invoice_number=invoice.number, reason=reason)

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from membership import services as membership_services
+from billing import cards
+from billing.models import Invoice
 from membership.demo import MANAGER_EMAIL, MANAGER_PASSWORD
-from membership.models import Invoice
 from newsletters.models import Issue
 from tasp.management.commands.seed_demo import STAFF_EMAIL, STAFF_PASSWORD, STAFF_TOTP_SECRET
 from tests.browser.pages import Audit, log_in
@@ -55,7 +55,7 @@ def test_every_page_a_business_manager_sees_is_accessible(page, live_server, dem
     # The card payment page an emailed invoice links to, for an invoice due and one paid.
     for status in [Invoice.Status.ISSUED, Invoice.Status.PAID]:
         invoice = Invoice.objects.filter(status=status).first()
-        token = membership_services.invoice_payment_token(invoice)
+        token = cards.invoice_payment_token(invoice)
         audit.check(f"/membership/pay/{token}/")
 
     for path in ["/accounts/", "/membership/account/", "/membership/renew/"]:

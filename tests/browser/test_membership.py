@@ -6,8 +6,10 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from billing import cards
+from billing.models import Invoice
 from membership import services
-from membership.models import Invoice, Membership
+from membership.models import Membership
 from tasp.celery import app as celery_app
 from tests.membership.factories import MembershipFactory, representatives
 
@@ -123,11 +125,11 @@ def test_join_thanks_and_card_payment_pages_pass_axe(
         "client_reference_id": str(invoice.pk),
         "amount_total": int(invoice.total * 100),
     }
-    monkeypatch.setattr(services, "retrieve_checkout_session", lambda session_id: paid_session)
+    monkeypatch.setattr(cards, "retrieve_checkout_session", lambda session_id: paid_session)
 
     page.goto("/membership/join/thanks/")
     axe(page)
-    page.goto(urlsplit(services.invoice_payment_link(invoice)).path)
+    page.goto(urlsplit(cards.invoice_payment_link(invoice)).path)
     page.get_by_role("button", name="Pay £1,500.00 by card").wait_for()
     axe(page)
     page.goto("/membership/pay/success/?session_id=cs_test_browser")

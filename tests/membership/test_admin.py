@@ -6,8 +6,9 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from billing.models import Invoice, Payment
 from membership import services
-from membership.models import FeeSchedule, Invoice, Membership, Payment
+from membership.models import FeeSchedule, Membership
 from tests.helpers import log_in_with_second_factor
 from tests.membership.factories import (
     MembershipFactory,
@@ -34,7 +35,7 @@ def invoiced(business_manager, this_years_fees):
 
 def action(client, model, name, pks, **extra):
     return client.post(
-        reverse(f"admin:membership_{model}_changelist"),
+        reverse(f"admin:{'billing' if model == 'invoice' else 'membership'}_{model}_changelist"),
         {"action": name, "_selected_action": [str(pk) for pk in pks], **extra},
     )
 
@@ -43,7 +44,7 @@ def action(client, model, name, pks, **extra):
     "url",
     [
         "/admin/membership/membership/?year__id__exact=1&status__exact=renewal_due&organisation__kind__exact=single_area&q=Example",
-        "/admin/membership/invoice/?status__exact=issued&q=TASP",
+        "/admin/billing/invoice/?status__exact=issued&q=TASP",
         "/admin/membership/organisation/?kind__exact=national",
         "/admin/membership/membershipyear/",
         "/admin/membership/reminderrule/",
@@ -163,7 +164,7 @@ def viewer(django_user_model):
     )
     user.user_permissions.set(
         Permission.objects.filter(
-            content_type__app_label="membership",
+            content_type__app_label__in=["membership", "billing"],
             codename__in=["view_invoice", "view_membership", "view_membershipyear"],
         )
     )
@@ -176,6 +177,8 @@ def viewer(django_user_model):
         ("invoice", "mark_paid_bacs"),
         ("invoice", "void"),
         ("invoice", "resend"),
+        ("invoice", "credit"),
+        ("invoice", "send_receipt"),
         ("membership", "approve"),
         ("membership", "send_reminder"),
         ("membership", "accept_po"),
@@ -187,7 +190,8 @@ def test_view_only_staff_are_not_offered_state_changing_actions(
 ):
     log_in_with_second_factor(client, viewer)
 
-    response = client.get(reverse(f"admin:membership_{model}_changelist"))
+    app = "billing" if model == "invoice" else "membership"
+    response = client.get(reverse(f"admin:{app}_{model}_changelist"))
 
     assert response.status_code == 200
     action_form = response.context["action_form"]
@@ -208,7 +212,7 @@ def test_view_only_staff_cannot_mark_an_invoice_paid(client, viewer, invoiced):
 def test_an_issued_invoices_bill_to_and_po_are_read_only(client, staff_user, invoiced):
     log_in_with_second_factor(client, staff_user)
 
-    response = client.get(reverse("admin:membership_invoice_change", args=[invoiced.invoice_id]))
+    response = client.get(reverse("admin:billing_invoice_change", args=[invoiced.invoice_id]))
 
     assert response.status_code == 200
     editable = set(response.context["adminform"].form.fields)

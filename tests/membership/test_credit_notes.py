@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django.db import connection
 
+from billing import services as billing
+from billing.models import CreditNote, Invoice, Payment
+from billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from membership import services
-from membership.models import CreditNote, Invoice, Membership, Payment
-from membership.pdf import render_credit_note_pdf, render_invoice_pdf
+from membership.models import Membership
 from tests.helpers import log_in_with_second_factor
 from tests.membership.factories import FeeScheduleFactory, MembershipFactory
 from tests.membership.test_invoice_pdf import assert_laid_out_cleanly
@@ -21,9 +23,9 @@ DAY = date(2027, 6, 15)
 
 
 def advert_invoice(amount="650.00", **kwargs):
-    return services.issue_invoice(
-        bill_to=services.BillTo(name="Luton Council", email="ap@luton.example.org"),
-        lines=[services.LineData(description="Vacancy advert", unit_price=Decimal(amount))],
+    return billing.issue_invoice(
+        bill_to=billing.BillTo(name="Luton Council", email="ap@luton.example.org"),
+        lines=[billing.LineData(description="Vacancy advert", unit_price=Decimal(amount))],
         **kwargs,
     )
 
@@ -35,9 +37,9 @@ def test_voiding_issues_a_credit_note_for_the_whole_invoice_numbered_in_its_own_
     first, second = advert_invoice(), advert_invoice()
 
     with sent_mail() as outbox:
-        services.void_invoice(invoice=first, reason="Posted twice")
-        services.void_invoice(invoice=first, reason="Posted twice")  # again: nothing new
-        services.void_invoice(invoice=second, reason="Withdrawn")
+        billing.void_invoice(invoice=first, reason="Posted twice")
+        billing.void_invoice(invoice=first, reason="Posted twice")  # again: nothing new
+        billing.void_invoice(invoice=second, reason="Withdrawn")
 
     notes = list(CreditNote.objects.order_by("number"))
     assert [(n.number, n.invoice, n.total, n.reason) for n in notes] == [
@@ -60,7 +62,7 @@ def test_credit_notes_made_at_the_same_instant_get_distinct_gapless_numbers():
     def void(invoice):
         try:
             barrier.wait(timeout=10)
-            services.void_invoice(invoice=invoice, reason="Test")
+            billing.void_invoice(invoice=invoice, reason="Test")
         except Exception as error:  # pragma: no cover
             errors.append(error)
         finally:
@@ -83,7 +85,7 @@ def test_credit_notes_made_at_the_same_instant_get_distinct_gapless_numbers():
 def test_a_partial_credit_reduces_what_is_owed_and_a_credit_to_nothing_settles_it(sent_mail):
     invoice = advert_invoice("1000.00")
 
-    note = services.credit_invoice(invoice=invoice, amount=Decimal("250.00"), reason="Discount")
+    note = billing.credit_invoice(invoice=invoice, amount=Decimal("250.00"), reason="Discount")
     invoice.refresh_from_db()
     assert (note.number, invoice.status, invoice.balance) == (
         "TASP-CN-2027-0001",
@@ -93,7 +95,7 @@ def test_a_partial_credit_reduces_what_is_owed_and_a_credit_to_nothing_settles_i
     assert Invoice.objects.with_balance().get().owed == Decimal("750.00")
     # Paying what is left settles it; the payer gets a receipt.
     with sent_mail() as outbox:
-        services.mark_paid(invoice=invoice, method=Payment.Method.BACS)
+        billing.mark_paid(invoice=invoice, method=Payment.Method.BACS)
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
     assert invoice.payments.get().amount == Decimal("750.00")
@@ -104,7 +106,7 @@ def test_a_partial_credit_reduces_what_is_owed_and_a_credit_to_nothing_settles_i
     other = advert_invoice("300.00")
     outbox.clear()
     with sent_mail() as outbox:
-        services.credit_invoice(invoice=other, amount=Decimal("300.00"), reason="Goodwill")
+        billing.credit_invoice(invoice=other, amount=Decimal("300.00"), reason="Goodwill")
     other.refresh_from_db()
     assert other.status == Invoice.Status.PAID and other.balance == 0
     assert [m.subject for m in outbox] == [
@@ -124,25 +126,25 @@ def test_a_partial_credit_reduces_what_is_owed_and_a_credit_to_nothing_settles_i
 )
 def test_a_bad_credit_is_refused_and_changes_nothing(amount, reason, message):
     invoice = advert_invoice()
-    with pytest.raises(services.MembershipError, match=message):
-        services.credit_invoice(invoice=invoice, amount=Decimal(amount), reason=reason)
+    with pytest.raises(billing.BillingError, match=message):
+        billing.credit_invoice(invoice=invoice, amount=Decimal(amount), reason=reason)
     assert not CreditNote.objects.exists()
 
 
 @time_machine.travel(DAY, tick=False)
 def test_a_void_invoice_takes_no_further_credit():
     invoice = advert_invoice()
-    services.void_invoice(invoice=invoice, reason="Withdrawn")
-    with pytest.raises(services.MembershipError, match="is void"):
-        services.credit_invoice(invoice=invoice, amount=Decimal("1.00"), reason="x")
+    billing.void_invoice(invoice=invoice, reason="Withdrawn")
+    with pytest.raises(billing.BillingError, match="is void"):
+        billing.credit_invoice(invoice=invoice, amount=Decimal("1.00"), reason="x")
     assert CreditNote.objects.count() == 1
 
 
 @time_machine.travel(DAY, tick=False)
 def test_a_voided_part_credited_invoice_is_credited_only_the_rest():
     invoice = advert_invoice("1000.00")
-    services.credit_invoice(invoice=invoice, amount=Decimal("100.00"), reason="Discount")
-    services.void_invoice(invoice=invoice, reason="Withdrawn")
+    billing.credit_invoice(invoice=invoice, amount=Decimal("100.00"), reason="Discount")
+    billing.void_invoice(invoice=invoice, reason="Withdrawn")
     assert list(invoice.credit_notes.order_by("number").values_list("total", flat=True)) == [
         Decimal("100.00"),
         Decimal("900.00"),
@@ -154,7 +156,7 @@ def test_credit_note_and_receipt_pdfs_say_what_a_finance_office_needs(settings):
     settings.INVOICE_VAT_NUMBER = "GB123456789"
     settings.INVOICE_VAT_TREATMENT = "standard"
     invoice = advert_invoice()  # £650 + £130 VAT
-    note = services.credit_invoice(invoice=invoice, amount=Decimal("390.00"), reason="Half price")
+    note = billing.credit_invoice(invoice=invoice, amount=Decimal("390.00"), reason="Half price")
     assert (note.net_total, note.vat_total) == (Decimal("325.00"), Decimal("65.00"))
 
     text = assert_laid_out_cleanly(render_credit_note_pdf(note))
@@ -171,7 +173,7 @@ def test_credit_note_and_receipt_pdfs_say_what_a_finance_office_needs(settings):
     ]:
         assert expected in " ".join(text.split()), expected
 
-    services.mark_paid(invoice=invoice, method=Payment.Method.BACS, reference="BACS-77")
+    billing.mark_paid(invoice=invoice, method=Payment.Method.BACS, reference="BACS-77")
     invoice.refresh_from_db()
     receipt = " ".join(assert_laid_out_cleanly(render_invoice_pdf(invoice, receipt=True)).split())
     for expected in [
@@ -218,12 +220,12 @@ def test_a_zero_invoice_is_settled_at_once_not_emailed_or_chased(sent_mail, busi
 
 def test_receipts_are_only_for_paid_invoices(sent_mail):
     invoice = advert_invoice()
-    with pytest.raises(services.MembershipError, match="not paid"):
-        services.send_receipt(invoice=invoice)
-    services.mark_paid(invoice=invoice, method=Payment.Method.BACS)
+    with pytest.raises(billing.BillingError, match="not paid"):
+        billing.send_receipt(invoice=invoice)
+    billing.mark_paid(invoice=invoice, method=Payment.Method.BACS)
     invoice.refresh_from_db()
     with sent_mail() as outbox:
-        services.send_receipt(invoice=invoice)
+        billing.send_receipt(invoice=invoice)
     assert [m.attachments[0][0] for m in outbox] == [f"{invoice.number}-receipt.pdf"]
 
 
@@ -233,7 +235,7 @@ def test_staff_credit_part_of_an_invoice_and_send_its_receipt_from_the_admin(
 ):
     invoice = advert_invoice()
     log_in_with_second_factor(client, staff_user)
-    url = "/admin/membership/invoice/"
+    url = "/admin/billing/invoice/"
     form = client.post(url, {"action": "credit", "_selected_action": [invoice.pk]})
     assert form.status_code == 200 and b"Issue credit note" in form.content
     refused = client.post(
@@ -265,7 +267,7 @@ def test_staff_credit_part_of_an_invoice_and_send_its_receipt_from_the_admin(
     change = client.get(f"{url}{invoice.pk}/change/").content.decode()
     assert "TASP-CN-2027-0001" in change
 
-    services.mark_paid(invoice=invoice, method=Payment.Method.BACS)
+    billing.mark_paid(invoice=invoice, method=Payment.Method.BACS)
     outbox.clear()
     with sent_mail() as outbox:
         client.post(url, {"action": "send_receipt", "_selected_action": [invoice.pk]})
@@ -288,8 +290,8 @@ def test_members_download_receipts_and_credit_notes_from_their_account(
         po_number="",
         user=business_manager,
     )
-    note = services.credit_invoice(invoice=invoice, amount=Decimal("100.00"), reason="Loyalty")
-    services.mark_paid(invoice=invoice, method=Payment.Method.BACS)
+    note = billing.credit_invoice(invoice=invoice, amount=Decimal("100.00"), reason="Loyalty")
+    billing.mark_paid(invoice=invoice, method=Payment.Method.BACS)
     client.force_login(business_manager)
 
     page = client.get("/membership/account/").content.decode()

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from billing import services as billing
 from membership import services
 from membership.models import Membership, Organisation, Representative
 from tests.helpers import log_in_with_second_factor
@@ -41,9 +42,9 @@ def last_years_manager_and_this_years_renewal(former, current_manager, *, status
 
 
 def an_invoice_for(organisation):
-    return services.issue_invoice(
+    return billing.issue_invoice(
         bill_to=organisation,
-        lines=[services.LineData(description="Membership", unit_price=Decimal("1500.00"))],
+        lines=[billing.LineData(description="Membership", unit_price=Decimal("1500.00"))],
     )
 
 

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from membership.models import FeeSchedule, Invoice, Membership, MembershipYear, Organisation
+from billing.models import Invoice
+from membership.models import FeeSchedule, Membership, MembershipYear, Organisation
 from membership.services import is_member
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.apps import apps
 
-from membership.models import FeeSchedule, Invoice, Membership, MembershipYear
+from billing.models import Invoice
+from membership.models import FeeSchedule, Membership, MembershipYear
 from newsletters.models import Subscription
 from tests.helpers import log_in_with_second_factor
 from tests.membership.factories import MembershipFactory
@@ -19,7 +20,6 @@ from tests.membership.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-ADMIN = "/admin/membership/"
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,7 @@ def as_migrated():
 
 def action(client, model, name, pks):
     return client.post(
-        f"{ADMIN}{model}/",
+        f"/admin/{'billing' if model == 'invoice' else 'membership'}/{model}/",
         {"action": name, "_selected_action": [str(pk) for pk in pks]},
         follow=True,
     )

@@ -15,9 +15,10 @@ from pypdf.generic import ContentStream, FloatObject, NumberObject
 from pypdf.generic._font import Font  # pypdf's metrics, the standard 14 fonts included
 from reportlab.lib.units import mm
 
+from billing import services as billing
+from billing.models import InvoiceLine
+from billing.pdf import money, render_invoice_pdf
 from membership import services
-from membership.models import InvoiceLine
-from membership.pdf import money, render_invoice_pdf
 from membership.services import RepresentativeData
 from tests.membership.factories import ROLES, FeeScheduleFactory, MembershipFactory, representatives
 
@@ -281,10 +282,10 @@ def test_the_invoice_lays_out_without_overlaps(settings, business_manager, treat
 
 @time_machine.travel(date(2026, 11, 23), tick=False)
 def test_every_vat_treatment_on_one_invoice_lays_out_without_overlaps():
-    invoice = services.issue_invoice(
-        bill_to=services.BillTo(name="Luton Council", address="Town Hall\nLuton"),
+    invoice = billing.issue_invoice(
+        bill_to=billing.BillTo(name="Luton Council", address="Town Hall\nLuton"),
         lines=[
-            services.LineData(
+            billing.LineData(
                 description=f"Conference places ({treatment})",
                 unit_price=Decimal("12345.67"),
                 quantity=2,

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from billing.models import Invoice
 from membership import services
-from membership.models import Invoice, Membership, MembershipChange
+from membership.models import Membership, MembershipChange
 from newsletters.models import MAIN_NEWSLETTER_SLUG, Subscription
 from tests.membership.factories import FeeScheduleFactory, MembershipFactory, representatives
 from tests.newsletters.factories import NewsletterFactory

@@ -3,8 +3,10 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
+from billing import services as billing
+from billing.models import Invoice
 from membership import services, tasks
-from membership.models import Invoice, Membership, ReminderRule, SentReminder
+from membership.models import Membership, ReminderRule, SentReminder
 from tests.membership.factories import (
     FeeScheduleFactory,
     MembershipFactory,
@@ -122,7 +124,7 @@ def test_unpaid_invoices_are_chased_after_the_due_date(renewal, business_manager
     assert invoice.number in reminder.subject and "unpaid" in reminder.subject
     assert reminder.attachments[0][0] == f"{invoice.number}.pdf"
 
-    services.record_payment(invoice=invoice, amount=invoice.total, method="bacs", reference="B1")
+    billing.record_payment(invoice=invoice, amount=invoice.total, method="bacs", reference="B1")
     outbox.clear()
     with time_machine.travel(date(2027, 4, 15)), sent_mail() as outbox:
         tasks.send_reminders_task()
@@ -155,7 +157,7 @@ def test_unpaid_memberships_lapse_after_the_grace_period_and_revive_when_paid(
         assert renewal.status == Membership.Status.LAPSED
         assert not services.is_member(user=business_manager)
 
-        services.record_payment(
+        billing.record_payment(
             invoice=invoice, amount=invoice.total, method="bacs", reference="LATE"
         )
         renewal.refresh_from_db()

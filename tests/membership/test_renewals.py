@@ -6,8 +6,10 @@ import pytest
 import time_machine
 from django.db import connection
 
+from billing import services as billing
+from billing.models import Invoice
 from membership import services
-from membership.models import Invoice, Membership, MembershipYear, Representative
+from membership.models import Membership, MembershipYear, Representative
 from membership.signals import membership_activated
 from tests.membership.factories import (
     FeeScheduleFactory,
@@ -258,7 +260,7 @@ def test_joining_then_approval_then_payment_activates_and_welcomes_everyone(staf
                 po_number="HAR-1",
             )
             invoice = services.approve_application(membership=membership, user=staff_user)
-            services.record_payment(
+            billing.record_payment(
                 invoice=invoice, amount=invoice.total, method="bacs", reference="BACS-1"
             )
     finally:

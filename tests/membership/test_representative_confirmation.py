@@ -11,6 +11,7 @@ import time_machine
 from django.core import signing
 from django.urls import reverse
 
+from billing import services as billing
 from membership import services
 from membership.models import Organisation, Person
 from tests.membership.factories import MembershipFactory, representatives
@@ -166,7 +167,7 @@ def test_a_welcome_email_to_an_existing_account_leads_to_confirming_not_a_link(
             po_number="",
         )
         invoice = services.approve_application(membership=membership, user=staff_user)
-        services.record_payment(invoice=invoice, amount=invoice.total, method="bacs")
+        billing.record_payment(invoice=invoice, amount=invoice.total, method="bacs")
 
     [welcome] = [m for m in outbox if m.to == [VICTIM] and m.subject == "Welcome to TASP"]
     assert "/accounts/magic-link/login/?token=" in welcome.body

@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from billing import services as billing
+from billing.models import Invoice
 from membership import services
-from membership.models import Invoice, Membership, Organisation, Person, Representative
+from membership.models import Membership, Organisation, Person, Representative
 from tests.membership.factories import MembershipFactory, representatives, year_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("this_years_fees")]
@@ -373,7 +375,7 @@ def test_declining_an_invoiced_renewal_from_the_account_page_voids_its_invoice(
 
 def test_a_part_paid_renewal_cannot_be_declined_from_the_web(client, business_manager):
     membership, invoice = _submitted_renewal(business_manager)
-    services.record_payment(
+    billing.record_payment(
         invoice=invoice, amount=Decimal("100.00"), method="bacs", reference="PART"
     )
     client.force_login(business_manager)
@@ -434,7 +436,7 @@ def test_renewing_needs_a_business_manager(client, business_manager):
 
 def test_void_invoices_stay_on_the_account_page_and_can_be_downloaded(client, business_manager):
     membership, voided = _submitted_renewal(business_manager)
-    services.void_invoice(invoice=voided, reason="Wrong purchase order")
+    billing.void_invoice(invoice=voided, reason="Wrong purchase order")
     reissued = services.submit_renewal(
         membership=membership,
         representatives=representatives(5),
@@ -464,7 +466,7 @@ def test_account_queries_do_not_grow_with_invoices(client, business_manager, set
     queries()  # the first request also warms per-process caches
     one = queries()
     for number in range(3):
-        services.void_invoice(invoice=invoice, reason=f"Reissue {number}")
+        billing.void_invoice(invoice=invoice, reason=f"Reissue {number}")
         invoice = services.submit_renewal(
             membership=membership,
             representatives=representatives(5),

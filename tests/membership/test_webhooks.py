@@ -8,8 +8,11 @@ import pytest
 import stripe
 from django.urls import reverse
 
+from billing import cards
+from billing import services as billing
+from billing.models import Invoice, Payment, StripeEvent
 from membership import services
-from membership.models import Invoice, Membership, Payment, StripeEvent
+from membership.models import Membership
 from tests.membership.factories import MembershipFactory, representatives
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +68,7 @@ def event(invoice, *, event_id="evt_1", type="checkout.session.completed", paid=
 
 def post(client, payload, signature):
     return client.post(
-        reverse("membership:stripe-webhook"),
+        reverse("billing:stripe-webhook"),
         payload,
         content_type="application/json",
         HTTP_STRIPE_SIGNATURE=signature,
@@ -159,10 +162,10 @@ def test_the_success_page_fulfils_if_the_webhook_is_late(
     client, stripe_settings, invoice, monkeypatch
 ):
     session = json.loads(event(invoice))["data"]["object"]
-    monkeypatch.setattr(services, "retrieve_checkout_session", lambda session_id: dict(session))
+    monkeypatch.setattr(cards, "retrieve_checkout_session", lambda session_id: dict(session))
 
-    response = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_abc"})
-    again = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_abc"})
+    response = client.get(reverse("billing:pay-success"), {"session_id": "cs_test_abc"})
+    again = client.get(reverse("billing:pay-success"), {"session_id": "cs_test_abc"})
     payload = event(invoice)
     late = post(client, payload, signed(payload))
 
@@ -173,14 +176,14 @@ def test_the_success_page_fulfils_if_the_webhook_is_late(
 
 
 def test_the_pay_link_needs_a_valid_token(client, stripe_settings, invoice):
-    link = services.invoice_payment_link(invoice)
+    link = cards.invoice_payment_link(invoice)
 
     assert client.get(urlsplit(link).path).status_code == 200
-    assert client.get(reverse("membership:invoice-pay", args=["forged"])).status_code == 404
+    assert client.get(reverse("billing:invoice-pay", args=["forged"])).status_code == 404
 
 
 def test_paying_by_card_from_the_emailed_link_end_to_end(client, fake_stripe, invoice):
-    link = services.invoice_payment_link(invoice)
+    link = cards.invoice_payment_link(invoice)
 
     response = client.post(urlsplit(link).path)
 
@@ -193,7 +196,7 @@ def test_paying_by_card_from_the_emailed_link_end_to_end(client, fake_stripe, in
 
     # The payer comes back before the webhook: the success page asks Stripe and fulfils.
     fake_stripe.sessions["cs_test_1"]["payment_status"] = "paid"
-    page = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_1"})
+    page = client.get(reverse("billing:pay-success"), {"session_id": "cs_test_1"})
     assert "has been received" in page.content.decode()
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
@@ -213,7 +216,7 @@ def test_paying_by_card_from_the_emailed_link_end_to_end(client, fake_stripe, in
 
 
 def test_an_unknown_session_on_the_success_page_is_a_404(client, fake_stripe):
-    response = client.get(reverse("membership:pay-success"), {"session_id": "cs_test_nope"})
+    response = client.get(reverse("billing:pay-success"), {"session_id": "cs_test_nope"})
 
     assert response.status_code == 404
 
@@ -222,7 +225,7 @@ def test_a_card_payment_on_a_void_invoice_is_kept_for_staff_and_stripe_gets_a_20
     client, stripe_settings, invoice, sent_mail
 ):
     stripe_settings.STAFF_NOTIFICATION_EMAILS = ["office@tasp.example.org"]
-    services.void_invoice(invoice=invoice, reason="Wrong purchase order")
+    billing.void_invoice(invoice=invoice, reason="Wrong purchase order")
     completed = event(invoice, event_id="evt_1")
     async_ok = event(invoice, event_id="evt_2", type="checkout.session.async_payment_succeeded")
 
@@ -371,7 +374,7 @@ def test_a_card_payment_on_an_invoice_already_paid_is_held_and_staff_are_told(
     client, stripe_settings, invoice, sent_mail
 ):
     stripe_settings.STAFF_NOTIFICATION_EMAILS = ["office@tasp.example.org"]
-    services.mark_paid(invoice=invoice, method=Payment.Method.BACS, reference="BACS-1")
+    billing.mark_paid(invoice=invoice, method=Payment.Method.BACS, reference="BACS-1")
     completed = event(invoice)
 
     with sent_mail() as outbox:

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from billing.models import Invoice
 from membership import services, tasks
 from membership.fees import FeeError
-from membership.models import FeeBand, FeeSchedule, Invoice, Membership, ReminderRule
+from membership.models import FeeBand, FeeSchedule, Membership, ReminderRule
 from tests.membership.factories import MembershipFactory, representatives, year_of
 
 pytestmark = pytest.mark.django_db

@@ -17,17 +17,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from billing import cards
+from billing import services as billing
+from billing.models import CreditNote, Invoice, Payment
 from membership import services
-from membership.models import (
-    CreditNote,
-    Invoice,
-    Membership,
-    MembershipYear,
-    Payment,
-    Person,
-    Representative,
-    SentReminder,
-)
+from membership.models import Membership, MembershipYear, Person, Representative, SentReminder
 from newsletters.models import MAIN_NEWSLETTER_SLUG, Subscription
 from tests.membership.factories import FeeScheduleFactory, OrganisationFactory
 from tests.newsletters.factories import NewsletterFactory
@@ -153,7 +147,7 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
         on(date(2027, 1, 10), renew(card))
         on(
             date(2027, 1, 11),
-            lambda day: services.fulfil_checkout_session(
+            lambda day: cards.fulfil_checkout_session(
                 session=card_session(state[card.pk], "cs_card")
             ),
         )
@@ -166,14 +160,14 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
         )
         on(
             date(2027, 3, 1),
-            lambda day: services.mark_paid(
+            lambda day: billing.mark_paid(
                 invoice=state[po.pk], method=Payment.Method.BACS, reference="BACS-PO"
             ),
         )
         on(date(2027, 1, 20), renew(grows))
         on(
             date(2027, 2, 15),
-            lambda day: services.mark_paid(
+            lambda day: billing.mark_paid(
                 invoice=state[grows.pk], method=Payment.Method.BACS, reference="BACS-GROWS"
             ),
         )
@@ -209,7 +203,7 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
         on(date(2027, 6, 15), grow)
         on(
             date(2027, 6, 20),
-            lambda day: services.fulfil_checkout_session(
+            lambda day: cards.fulfil_checkout_session(
                 session=card_session(state["change"].invoice, "cs_grows")
             ),
         )
@@ -229,7 +223,7 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
         on(date(2027, 7, 5), advertise)
         on(
             date(2027, 7, 8),
-            lambda day: services.fulfil_checkout_session(
+            lambda day: cards.fulfil_checkout_session(
                 session=card_session(state["advert"], "cs_advert")
             ),
         )
@@ -263,7 +257,7 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
         )
         on(
             date(2027, 9, 30),
-            lambda day: services.mark_paid(
+            lambda day: billing.mark_paid(
                 invoice=state["new_invoice"], method=Payment.Method.BACS, reference="BACS-NEW"
             ),
         )

@@ -45,7 +45,7 @@ def keep_tasks_in_process(monkeypatch, *, send_mail: bool = True) -> list:
     and a later test's real worker would run it. Emails are sent at once, as the worker would,
     when their transaction commits (with ``django_capture_on_commit_callbacks(execute=True)``
     or a real commit); other tasks are recorded in the returned list as (name, args)."""
-    from membership.tasks import email_invoice_task
+    from billing.tasks import email_invoice_task
     from tasp.tasks import send_email_task
     from vacancies.tasks import announce_vacancy_task
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from membership.models import Invoice
+from billing.models import Invoice
 from vacancies import billing
 from vacancies.demo import seed_demo
 from vacancies.models import AlertFilter, Vacancy

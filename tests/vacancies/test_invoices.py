@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from membership.models import Invoice
+from billing.models import Invoice
 from membership.services import void_invoice
 from tests.vacancies.factories import VacancyFactory
 from tests.vacancies.test_posting import BILLING, advert_data
@@ -64,7 +64,7 @@ def test_closing_an_advert_that_went_live_leaves_its_invoice_to_be_paid(non_memb
 
 
 def test_a_paid_invoice_is_not_voided_by_rejection(non_member, staff_user):
-    from membership.services import mark_paid
+    from billing.services import mark_paid
 
     vacancy = submitted(non_member)
     mark_paid(invoice=Invoice.objects.get(), method="bacs", reference="BANK-9", user=staff_user)
@@ -173,7 +173,7 @@ def test_rejecting_locks_the_invoice_before_the_advert(non_member, staff_user):
         services.reject_vacancy(vacancy=vacancy, by=staff_user, reason="spam")
 
     locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
-    assert '"membership_invoice"' in locks[0].split("FROM")[1].split("WHERE")[0]
+    assert '"billing_invoice"' in locks[0].split("FROM")[1].split("WHERE")[0]
     assert '"vacancies_vacancy"' in locks[1].split("FROM")[1].split("WHERE")[0]
 
 
@@ -187,7 +187,7 @@ def test_a_payment_arriving_while_staff_reject_the_advert_does_not_deadlock(non_
 
     from django.db import connection, transaction
 
-    from membership.services import mark_paid
+    from billing.services import mark_paid
 
     vacancy = submitted(non_member)
     invoice = Invoice.objects.get(number=vacancy.invoice_reference)

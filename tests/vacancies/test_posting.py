@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from membership.models import Invoice
+from billing.models import Invoice
 from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import UserFactory, VacancyFactory, today
 from vacancies import services
@@ -166,7 +166,7 @@ def test_submitting_twice_raises_one_invoice(non_member):
 def test_paying_the_invoice_moves_the_advert_to_moderation(
     non_member, staff_user, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from membership.services import mark_paid
+    from billing.services import mark_paid
 
     vacancy = VacancyFactory(posted_by=non_member, **BILLING)
     services.submit_vacancy(vacancy=vacancy, user=non_member)
