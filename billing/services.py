@@ -50,8 +50,10 @@ class LineData:
 # --- Invoices -----------------------------------------------------------------------------------
 
 
-def _vat_rate(treatment: str) -> Decimal:
-    if treatment == InvoiceLine.VatTreatment.STANDARD:
+def vat_rate(treatment: str = "") -> Decimal:
+    """The VAT rate (percent) a line with this treatment (default ``INVOICE_VAT_TREATMENT``)
+    carries: only standard rate adds any."""
+    if (treatment or settings.INVOICE_VAT_TREATMENT) == InvoiceLine.VatTreatment.STANDARD:
         return Decimal(str(settings.INVOICE_VAT_STANDARD_RATE))
     return ZERO
 
@@ -94,7 +96,7 @@ def issue_invoice(
         if line.unit_price < 0 or line.quantity < 1:
             raise BillingError("Invoice lines need a positive quantity and price.")
         treatment = line.vat_treatment or settings.INVOICE_VAT_TREATMENT
-        rate = _vat_rate(treatment)
+        rate = vat_rate(treatment)
         net = (line.unit_price * line.quantity).quantize(CENT)
         vat = (net * rate / 100).quantize(CENT)
         InvoiceLine.objects.create(

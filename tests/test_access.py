@@ -83,7 +83,7 @@ class World:
             bill_to=billing.BillTo(name="Victimshire Council", email="ap@victimshire.example.org"),
             lines=[billing.LineData("Vacancy advert", Decimal("650.00"))],
         )
-        self.unpaid.invoice_reference = self.vacancy_invoice.number
+        self.unpaid.invoice = self.vacancy_invoice
         self.unpaid.save()
 
     def _advert(self, title, **state) -> Vacancy:

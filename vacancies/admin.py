@@ -69,7 +69,7 @@ class VacancyAdmin(admin.ModelAdmin):
         "moderate_link",
     ]
     list_filter = [AwaitingFilter, "status", "role_type", "region", "is_member_post"]
-    search_fields = ["title", "organisation_name", "posted_by__email", "invoice_reference"]
+    search_fields = ["title", "organisation_name", "posted_by__email", "invoice__number"]
     list_select_related = ["posted_by"]
     date_hierarchy = "closes_on"
     inlines = [StatusChangeInline]
@@ -80,14 +80,14 @@ class VacancyAdmin(admin.ModelAdmin):
         "payment",
         "is_member_post",
         "price",
-        "invoice_reference",
+        "invoice",
         "paid_at",
         "submitted_at",
         "published_at",
         "closed_at",
         "closing_reminder_sent_at",
     ]
-    # Payments are recorded on the invoice (membership admin); its signal moves the advert on.
+    # Payments are recorded on the invoice (billing admin); its signal moves the advert on.
     actions = ["approve_selected", "close_selected"]
 
     @admin.display(description="payment")

@@ -7,8 +7,6 @@ class VacanciesConfig(AppConfig):
     def ready(self):
         from billing.signals import invoice_paid, invoice_voided
 
-        from .billing import invoice_paid_receiver, invoice_voided_receiver
-
         invoice_paid.connect(invoice_paid_receiver, dispatch_uid="vacancies.invoice_paid")
         invoice_voided.connect(invoice_voided_receiver, dispatch_uid="vacancies.invoice_voided")
 
@@ -17,6 +15,20 @@ class VacanciesConfig(AppConfig):
         subscription_confirmed.connect(
             alert_options_receiver, dispatch_uid="vacancies.alert_options"
         )
+
+
+def invoice_paid_receiver(sender, invoice, **kwargs) -> None:
+    """billing's ``invoice_paid``: an advert waiting on this invoice moves on."""
+    from .services import record_invoice_payment
+
+    record_invoice_payment(invoice=invoice)
+
+
+def invoice_voided_receiver(sender, invoice, reason="", **kwargs) -> None:
+    """billing's ``invoice_voided``: an advert waiting on this invoice is closed."""
+    from .services import record_invoice_void
+
+    record_invoice_void(invoice=invoice, reason=reason)
 
 
 def alert_options_receiver(sender, subscriber, options, **kwargs):

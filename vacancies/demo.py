@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import billing, services
+from . import members, services
 from .models import AlertFilter, Vacancy, VacancyPricing
 
 MEMBER_ORGANISATION = "Northshire Safeguarding Children Partnership"
@@ -56,8 +56,8 @@ def seed_demo(*, staff) -> Iterator[str]:
     today = timezone.localdate()
     VacancyPricing.current()
     member = _user("rep@northshire.example.org", "Robin Rep")
-    billing.make_member_organisation(name=MEMBER_ORGANISATION, user=member, on=today)
-    member_organisation = billing.member_organisation(member, today)
+    members.make_member_organisation(name=MEMBER_ORGANISATION, user=member, on=today)
+    member_organisation = members.member_organisation(member, today)
     non_member = _user("hr@southmoor.example.com", "Nia Nonmember")
     yield f"member poster {member.email}, non-member poster {non_member.email} (use a magic link)"
 
@@ -111,13 +111,8 @@ def seed_demo(*, staff) -> Iterator[str]:
             )
             if created:
                 if not is_member:
-                    vacancy.invoice_reference = billing.raise_vacancy_invoice(
-                        vacancy,
-                        billing.Billing.of(vacancy),
-                        vacancy.price,
-                        send=False,
-                    )
-                    vacancy.save(update_fields=["invoice_reference"])
+                    vacancy.invoice = services.raise_invoice(vacancy, send=False)
+                    vacancy.save(update_fields=["invoice"])
                 history = [("", "pending_moderation", poster, "Demo advert submitted.")]
                 history.append(("pending_moderation", "published", staff, "Approved (demo data)."))
                 if state == "closed":

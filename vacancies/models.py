@@ -289,7 +289,14 @@ class Vacancy(models.Model):
     billing_address = models.TextField(blank=True)
     billing_email = models.EmailField("email for the invoice", blank=True)
     po_number = models.CharField("purchase order number", max_length=60, blank=True)
-    invoice_reference = models.CharField(max_length=60, blank=True, editable=False)
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+        editable=False,
+    )
     paid_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     rejection_reason = models.CharField(max_length=20, choices=RejectionReason, blank=True)
@@ -378,9 +385,9 @@ class Vacancy(models.Model):
         if self.price is None:
             return "Not submitted"
         if self.paid_at:
-            return f"Paid (invoice {self.invoice_reference})"
-        if self.invoice_reference:
-            return f"Invoiced: {self.invoice_reference}, unpaid"
+            return f"Paid (invoice {self.invoice.number})" if self.invoice else "Paid"
+        if self.invoice:
+            return f"Invoiced: {self.invoice.number}, unpaid"
         return "Not invoiced"
 
     @transaction.atomic

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from billing import services as billing
+from billing.models import Invoice
 from tasp.mail import send_templated_email
 
-from . import billing
+from . import members
 from .models import LONDON, AlertFilter, Vacancy, VacancyAlert, VacancyPricing
 
 Status = Vacancy.Status
@@ -41,14 +43,33 @@ def _locked(vacancy: Vacancy) -> Vacancy:
     advert; a service here that may void the invoice must not hold the advert while it waits
     for the invoice, or the two would wait for each other."""
     while True:
-        number = (
-            Vacancy.objects.filter(pk=vacancy.pk).values_list("invoice_reference", flat=True).get()
-        )
-        billing.lock_invoice(number)
+        invoice_id = Vacancy.objects.filter(pk=vacancy.pk).values_list("invoice", flat=True).get()
+        if invoice_id:
+            list(Invoice.objects.select_for_update().filter(pk=invoice_id).values("pk"))
         locked = Vacancy.objects.select_for_update().select_related("posted_by").get(pk=vacancy.pk)
-        if locked.invoice_reference in ("", number):
+        if locked.invoice_id in (None, invoice_id):
             return locked
         # Billed on another invoice between the read and the lock: lock that one first.
+
+
+def raise_invoice(vacancy: Vacancy, *, send: bool = True) -> Invoice:
+    """Invoice a non-member's locked advert at its price, to the billing details it gave."""
+    invoice = billing.issue_invoice(
+        bill_to=billing.BillTo(
+            name=vacancy.billing_name, address=vacancy.billing_address, email=vacancy.billing_email
+        ),
+        lines=[
+            billing.LineData(
+                description=f"Vacancy advert on the TASP website: {vacancy.title} "
+                f"(closing {vacancy.closes_on:%-d %B %Y})",
+                unit_price=vacancy.price,
+            )
+        ],
+        po_number=vacancy.po_number,
+    )
+    if send:
+        billing.send_invoice(invoice=invoice)
+    return invoice
 
 
 def today() -> date:
@@ -58,7 +79,7 @@ def today() -> date:
 def price_for(user) -> tuple[bool, object]:
     """(is the user a member today, what they pay): decided here, never by the form. Pass the
     advert's poster, not whoever is looking at it (staff may edit a member's draft)."""
-    if billing.is_member_user(user, today()):
+    if members.is_member_user(user, today()):
         return True, None
     return False, VacancyPricing.current().non_member_price
 
@@ -79,21 +100,18 @@ def submit_vacancy(*, vacancy: Vacancy, user) -> Vacancy:
     vacancy.price = price
     vacancy.submitted_at = timezone.now()
     if is_member:
-        vacancy.organisation = billing.member_organisation(poster, today())
+        vacancy.organisation = members.member_organisation(poster, today())
         vacancy.save(update_fields=["is_member_post", "price", "submitted_at", "organisation"])
         vacancy.change_status(Status.PENDING_MODERATION, by=user, note="Member: free advert.")
     else:
         if not (vacancy.billing_name and vacancy.billing_address and vacancy.billing_email):
             raise NotAllowed("Billing details are needed for a paid advert.")
-        invoice_number = billing.raise_vacancy_invoice(
-            vacancy,
-            billing.Billing.of(vacancy),
-            price,
-        )
-        vacancy.invoice_reference = invoice_number
-        vacancy.save(update_fields=["is_member_post", "price", "submitted_at", "invoice_reference"])
+        vacancy.invoice = raise_invoice(vacancy)
+        vacancy.save(update_fields=["is_member_post", "price", "submitted_at", "invoice"])
         vacancy.change_status(
-            Status.PENDING_PAYMENT, by=user, note=f"Invoice {invoice_number} for £{price:,.2f}."
+            Status.PENDING_PAYMENT,
+            by=user,
+            note=f"Invoice {vacancy.invoice.number} for £{price:,.2f}.",
         )
     _email_poster(vacancy, "received")
     _email_staff(vacancy, "staff_new")
@@ -102,40 +120,42 @@ def submit_vacancy(*, vacancy: Vacancy, user) -> Vacancy:
 
 def _void_unpaid_invoice(vacancy: Vacancy, *, reason: str) -> str:
     """Void the invoice of a locked non-member advert that was never paid for and never went
-    live, so membership stops chasing it. Returns a note for the history ("" if none voided)."""
-    number = vacancy.invoice_reference
-    if vacancy.is_member_post or vacancy.paid_at or vacancy.published_at or not number:
+    live, so nobody is chased for it. Returns a note for the history ("" if none voided)."""
+    invoice = vacancy.invoice
+    if vacancy.is_member_post or vacancy.paid_at or vacancy.published_at or invoice is None:
         return ""
     # Let go of the invoice first, so the invoice_voided signal finds no advert waiting on it.
-    vacancy.invoice_reference = ""
-    vacancy.save(update_fields=["invoice_reference"])
-    if not billing.void_vacancy_invoice(number, reason=reason):
-        vacancy.invoice_reference = number  # paid after all: it stands
-        vacancy.save(update_fields=["invoice_reference"])
+    vacancy.invoice = None
+    vacancy.save(update_fields=["invoice"])
+    try:
+        billing.void_invoice(invoice=invoice, reason=reason)
+    except billing.BillingError:
+        vacancy.invoice = invoice  # paid after all: it stands
+        vacancy.save(update_fields=["invoice"])
         return ""
-    return f"Invoice {number} voided."
+    return f"Invoice {invoice.number} voided."
 
 
-def record_invoice_void(*, invoice_number: str, reason: str = "") -> int:
+def record_invoice_void(*, invoice: Invoice, reason: str = "") -> int:
     """Staff voided an invoice: an unpaid advert billed on it is closed, whether it was waiting
     for payment or already published (or back in moderation) against it, and the poster is
     told; a rejected one lets go of it, so fixing the advert raises a new invoice. Returns how
     many adverts were closed."""
     closes = (Status.PENDING_PAYMENT, Status.PENDING_MODERATION, Status.PUBLISHED)
     closed = 0
-    for pk in Vacancy.objects.filter(
-        invoice_reference=invoice_number, paid_at__isnull=True
-    ).values_list("pk", flat=True):
+    for pk in Vacancy.objects.filter(invoice=invoice, paid_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             vacancy = _locked(Vacancy(pk=pk))
-            if vacancy.invoice_reference != invoice_number or vacancy.paid_at:
+            if vacancy.invoice_id != invoice.pk or vacancy.paid_at:
                 continue
             if vacancy.status not in (*closes, Status.REJECTED):
                 continue  # closed already (or a draft): nothing is listed or waiting
-            vacancy.invoice_reference = ""
-            vacancy.save(update_fields=["invoice_reference"])
+            vacancy.invoice = None
+            vacancy.save(update_fields=["invoice"])
             if vacancy.status in closes:
-                note = f"Invoice {invoice_number} voided: {reason}".strip().rstrip(":")
+                note = f"Invoice {invoice.number} voided: {reason}".strip().rstrip(":")
                 vacancy.change_status(Status.CLOSED, note=note[:500])
                 _email_poster(vacancy, "closed", voided=True)
                 closed += 1
@@ -156,10 +176,10 @@ def record_vacancy_payment(*, vacancy: Vacancy, by=None) -> Vacancy:
     return vacancy
 
 
-def record_invoice_payment(*, invoice_number: str) -> int:
+def record_invoice_payment(*, invoice: Invoice) -> int:
     """Mark paid every advert billed on this invoice; returns how many moved on."""
     moved = 0
-    for vacancy in Vacancy.objects.filter(invoice_reference=invoice_number, paid_at__isnull=True):
+    for vacancy in Vacancy.objects.filter(invoice=invoice, paid_at__isnull=True):
         record_vacancy_payment(vacancy=vacancy)
         moved += 1
     return moved
@@ -176,7 +196,7 @@ def approve_vacancy(*, vacancy: Vacancy, by, note: str = "") -> Vacancy:
     if vacancy.closes_on < today():
         raise NotAllowed("Its closing date has passed: ask the poster for a new one.")
     if vacancy.status == Status.PENDING_PAYMENT:
-        note = note or f"Approved against invoice {vacancy.invoice_reference}, not yet paid."
+        note = note or f"Approved against invoice {vacancy.invoice.number}, not yet paid."
     vacancy.rejection_reason = ""
     vacancy.rejection_note = ""
     vacancy.save(update_fields=["rejection_reason", "rejection_note"])
@@ -236,14 +256,10 @@ def record_vacancy_edit(*, vacancy: Vacancy, by) -> Vacancy:
         # Turned down before it was paid for: fixing it does not skip the invoice. Its invoice
         # was voided when it was rejected, so a new one is raised at the price it was given.
         note = "Edited by the poster."
-        if not vacancy.invoice_reference:
-            vacancy.invoice_reference = billing.raise_vacancy_invoice(
-                vacancy,
-                billing.Billing.of(vacancy),
-                vacancy.price,
-            )
-            vacancy.save(update_fields=["invoice_reference"])
-            note += f" Invoice {vacancy.invoice_reference} for £{vacancy.price:,.2f}."
+        if vacancy.invoice is None:
+            vacancy.invoice = raise_invoice(vacancy)
+            vacancy.save(update_fields=["invoice"])
+            note += f" Invoice {vacancy.invoice.number} for £{vacancy.price:,.2f}."
         vacancy.change_status(Status.PENDING_PAYMENT, by=by, note=note)
     else:
         vacancy.change_status(Status.PENDING_MODERATION, by=by, note="Edited by the poster.")
@@ -300,7 +316,8 @@ def relist_vacancy(*, vacancy: Vacancy, by) -> Vacancy:
     ):
         setattr(copy, field, None)
     copy.is_member_post = False
-    copy.invoice_reference = copy.rejection_reason = copy.rejection_note = ""
+    copy.invoice = None
+    copy.rejection_reason = copy.rejection_note = ""
     copy.save()
     copy.status_changes.create(
         from_status="", to_status=Status.DRAFT, changed_by=by, note=f"Relisted from {vacancy.slug}."

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from accounts.access import acts_as_staff
+from billing import cards
+from billing import services as billing
 from newsletters import services as newsletter_services
 from newsletters.models import Subscriber
 from tasp.views import sandboxed
 
-from . import billing, services
+from . import members, services
 from .forms import (
     BILLING_FIELDS,
     AlertOptionsForm,
@@ -56,7 +58,7 @@ def index(request):
             "query": query.urlencode(),
             "filtered": form.is_bound,
             "non_member_price": VacancyPricing.current_read_only().non_member_price,
-            "vat_rate": billing.advert_vat_rate(),
+            "vat_rate": billing.vat_rate(),
         },
     )
 
@@ -164,7 +166,7 @@ def post(request):
     is_member, price = services.price_for(request.user)
     initial = {}
     if is_member:
-        initial["organisation_name"] = billing.member_organisation_name(
+        initial["organisation_name"] = members.member_organisation_name(
             request.user, services.today()
         )
     form = VacancyForm(**_posted(request), is_member=is_member, initial=initial)
@@ -238,8 +240,8 @@ def manage(request, slug):
             and not is_member
             and not all(getattr(vacancy, f) for f in BILLING_FIELDS[:3]),
             "history": vacancy.status_changes.select_related("changed_by"),
-            "card_payment_link": billing.card_payment_link(vacancy.invoice_reference)
-            if vacancy.status == Vacancy.Status.PENDING_PAYMENT and vacancy.invoice_reference
+            "card_payment_link": cards.invoice_payment_link(vacancy.invoice)
+            if vacancy.status == Vacancy.Status.PENDING_PAYMENT and vacancy.invoice
             else "",
         },
     )

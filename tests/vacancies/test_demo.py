@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Invoice
-from vacancies import billing
+from vacancies import members
 from vacancies.demo import seed_demo
 from vacancies.models import AlertFilter, Vacancy
 
@@ -27,9 +27,9 @@ def test_demo_data_covers_every_role_and_state_and_is_idempotent(staff_user):
     assert Vacancy.objects.filter(is_member_post=True).exists()
     assert Vacancy.objects.filter(is_member_post=False).exists()
     member = Vacancy.objects.filter(is_member_post=True).first().posted_by
-    assert billing.is_member_user(member, today)
+    assert members.is_member_user(member, today)
     non_member = Vacancy.objects.filter(is_member_post=False).first().posted_by
-    assert not billing.is_member_user(non_member, today)
+    assert not members.is_member_user(non_member, today)
     emails = set(Vacancy.objects.values_list("posted_by__email", flat=True))
     assert all(e.endswith((".example.org", ".example.com")) for e in emails)
     readers = AlertFilter.objects.select_related("subscriber")

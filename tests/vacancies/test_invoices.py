@@ -26,7 +26,7 @@ def submitted(poster):
 )
 def test_rejecting_an_unpaid_advert_voids_its_invoice(non_member, staff_user, reason, wording):
     vacancy = submitted(non_member)
-    number = vacancy.invoice_reference
+    number = vacancy.invoice.number
 
     services.reject_vacancy(vacancy=vacancy, by=staff_user, reason=reason)
 
@@ -40,7 +40,7 @@ def test_rejecting_an_unpaid_advert_voids_its_invoice(non_member, staff_user, re
 
 def test_withdrawing_an_unpaid_advert_voids_its_invoice(client, non_member):
     vacancy = submitted(non_member)
-    number = vacancy.invoice_reference
+    number = vacancy.invoice.number
     client.force_login(non_member)
 
     client.post(reverse("vacancies:close", args=[vacancy.slug]))
@@ -86,7 +86,7 @@ def test_fixing_a_rejected_advert_raises_a_new_invoice_at_the_same_price(
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PENDING_PAYMENT
     issued = Invoice.objects.get(status=Invoice.Status.ISSUED)
-    assert vacancy.invoice_reference == issued.number
+    assert vacancy.invoice == issued
     assert issued.total == vacancy.price
 
 
@@ -94,14 +94,14 @@ def test_staff_voiding_the_invoice_closes_the_advert_waiting_for_it(
     non_member, staff_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     vacancy = submitted(non_member)
-    number = vacancy.invoice_reference
+    number = vacancy.invoice.number
 
     with django_capture_on_commit_callbacks(execute=True):
         void_invoice(invoice=Invoice.objects.get(), reason="Sent in error", user=staff_user)
 
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.CLOSED
-    assert vacancy.invoice_reference == ""
+    assert vacancy.invoice is None
     change = vacancy.status_changes.last()
     assert (change.from_status, change.to_status) == (
         Vacancy.Status.PENDING_PAYMENT,
@@ -116,14 +116,14 @@ def test_voiding_the_invoice_of_an_advert_published_unpaid_takes_it_down(
     client, non_member, staff_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     vacancy = submitted(non_member)
-    number = vacancy.invoice_reference
+    number = vacancy.invoice.number
     services.approve_vacancy(vacancy=vacancy, by=staff_user)  # against the unpaid invoice
 
     with django_capture_on_commit_callbacks(execute=True):
         void_invoice(invoice=Invoice.objects.get(), reason="Not wanted", user=staff_user)
 
     vacancy.refresh_from_db()
-    assert vacancy.status == Vacancy.Status.CLOSED and vacancy.invoice_reference == ""
+    assert vacancy.status == Vacancy.Status.CLOSED and vacancy.invoice is None
     change = vacancy.status_changes.last()
     assert (change.from_status, change.to_status, change.note) == (
         Vacancy.Status.PUBLISHED,
@@ -142,7 +142,7 @@ def test_an_unpaid_advert_that_reaches_its_closing_date_is_closed_and_its_invoic
     import time_machine
 
     vacancy = submitted(non_member)
-    number = vacancy.invoice_reference
+    number = vacancy.invoice.number
     after = vacancy.closes_on + timedelta(days=1)
 
     with time_machine.travel(f"{after:%Y-%m-%d} 09:00 +00:00", tick=False):
@@ -190,7 +190,7 @@ def test_a_payment_arriving_while_staff_reject_the_advert_does_not_deadlock(non_
     from billing.services import mark_paid
 
     vacancy = submitted(non_member)
-    invoice = Invoice.objects.get(number=vacancy.invoice_reference)
+    invoice = vacancy.invoice
     holding, errors = threading.Event(), []
 
     def pay():
@@ -225,4 +225,4 @@ def test_a_payment_arriving_while_staff_reject_the_advert_does_not_deadlock(non_
     vacancy.refresh_from_db()
     # Paid first, so the rejection left the paid invoice standing.
     assert invoice.status == Invoice.Status.PAID
-    assert (vacancy.status, vacancy.invoice_reference) == (Vacancy.Status.REJECTED, invoice.number)
+    assert (vacancy.status, vacancy.invoice) == (Vacancy.Status.REJECTED, invoice)

@@ -13,7 +13,7 @@ from tests.membership.factories import PersonFactory
 from tests.vacancies.conftest import make_member
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from tests.vacancies.test_posting import BILLING
-from vacancies import billing, services
+from vacancies import members, services
 from vacancies.models import LONDON
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_a_member_whose_renewal_lapsed_after_the_grace_period_pays_the_non_membe
         vacancy = services.submit_vacancy(vacancy=vacancy, user=poster)
 
     assert not vacancy.is_member_post and vacancy.price == Decimal("650.00")
-    assert vacancy.organisation is None and vacancy.invoice_reference
+    assert vacancy.organisation is None and vacancy.invoice
 
 
 def test_someone_named_only_on_a_past_years_membership_pays_for_an_advert():
@@ -78,8 +78,8 @@ def test_someone_named_only_on_a_past_years_membership_pays_for_an_advert():
             role=Representative.Role.BUSINESS_MANAGER,
         )
         day = services.today()
-        is_member = billing.is_member_user(poster, day)
-        posted_as = billing.member_organisation(poster, day)
+        is_member = members.is_member_user(poster, day)
+        posted_as = members.member_organisation(poster, day)
         vacancy = VacancyFactory(posted_by=poster, **BILLING)
         vacancy = services.submit_vacancy(vacancy=vacancy, user=poster)
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from billing import services as billing
 from tests.helpers import log_in_with_second_factor
 from tests.vacancies.factories import VacancyFactory, today
 from vacancies import services
@@ -90,19 +91,23 @@ def test_staff_reject_with_a_reason_the_poster_reads(
 
 
 def test_staff_may_approve_against_an_unpaid_invoice(staff_user):
+    invoice = billing.issue_invoice(
+        bill_to=billing.BillTo(name="Luton Council"),
+        lines=[billing.LineData(description="Advert", unit_price=Decimal("650.00"))],
+    )
     vacancy = VacancyFactory(
         status=Vacancy.Status.PENDING_PAYMENT,
         is_member_post=False,
         price=Decimal("650.00"),
-        invoice_reference="TASP-2026-0009",
+        invoice=invoice,
     )
 
     services.approve_vacancy(vacancy=vacancy, by=staff_user)
 
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED
-    assert vacancy.payment_state == "Invoiced: TASP-2026-0009, unpaid"
-    assert "against invoice TASP-2026-0009" in vacancy.status_changes.last().note
+    assert vacancy.payment_state == f"Invoiced: {invoice.number}, unpaid"
+    assert f"against invoice {invoice.number}" in vacancy.status_changes.last().note
 
 
 def test_a_draft_cannot_be_approved(client, staff_user):
