@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tasp.states import Moves
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
@@ -48,13 +50,15 @@ class InvoiceQuerySet(models.QuerySet):
         )
 
 
-class Invoice(models.Model):
+class Invoice(Moves, models.Model):
     """A bill to a customer; the customer's details are copied on, so later edits don't change it."""
 
     class Status(models.TextChoices):
         ISSUED = "issued", "Issued"
         PAID = "paid", "Paid"
         VOID = "void", "Void"
+
+    MOVES = {Status.ISSUED: frozenset({Status.PAID, Status.VOID})}
 
     number = models.CharField(max_length=30, unique=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.ISSUED, db_index=True)

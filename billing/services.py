@@ -162,10 +162,7 @@ def void_invoice(*, invoice: Invoice, reason: str, user=None) -> Invoice:
         return invoice
     if invoice.status == Invoice.Status.PAID:
         raise BillingError(f"{invoice.number} is paid and cannot be voided.")
-    invoice.status = Invoice.Status.VOID
-    invoice.void_reason = reason
-    invoice.voided_at = timezone.now()
-    invoice.save(update_fields=["status", "void_reason", "voided_at"])
+    invoice.move_to(Invoice.Status.VOID, void_reason=reason, voided_at=timezone.now())
     uncredited = invoice.total - invoice.amount_credited
     if uncredited > 0:
         _issue_credit_note(invoice=invoice, amount=uncredited, reason=f"Void: {reason}", user=user)
@@ -262,9 +259,7 @@ def record_payment(
 def _settle(*, invoice: Invoice, paid_on: date) -> None:
     """Mark a locked, issued invoice paid, send the payer a receipt when money was received,
     and tell what it billed (``invoice_paid``: a membership becomes active, an advert moves on)."""
-    invoice.status = Invoice.Status.PAID
-    invoice.paid_on = paid_on
-    invoice.save(update_fields=["status", "paid_on"])
+    invoice.move_to(Invoice.Status.PAID, paid_on=paid_on)
     if invoice.payments.exists():
         send_receipt(invoice=invoice)
     signals.invoice_paid.send(sender=Invoice, invoice=invoice)

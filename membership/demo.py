@@ -158,9 +158,9 @@ def _pay(invoice: Invoice, method: str, on: date, staff) -> None:
         reference=reference,
         defaults={"amount": invoice.total, "received_on": on, "recorded_by": staff},
     )
-    invoice.status, invoice.paid_on = Invoice.Status.PAID, on
-    invoice.save(update_fields=["status", "paid_on"])
-    invoice.memberships.update(status=Membership.Status.ACTIVE, activated_at=timezone.now())
+    invoice.move_to(Invoice.Status.PAID, paid_on=on)
+    for membership in invoice.memberships.all():
+        membership.move_to(Membership.Status.ACTIVE, activated_at=timezone.now())
 
 
 def _copy_latest_fee_schedule(year: MembershipYear) -> None:
@@ -230,7 +230,13 @@ def seed_demo(*, staff) -> Iterator[str]:
         this, created = Membership.objects.get_or_create(
             organisation=organisation,
             year=current,
-            defaults={"status": Membership.Status.RENEWAL_DUE, "po_number": f"PO-{slug.upper()}-2"},
+            defaults={
+                # An application is made as one (apply_to_join); everyone else is renewing.
+                "status": Membership.Status.SUBMITTED
+                if story == "submitted"
+                else Membership.Status.RENEWAL_DUE,
+                "po_number": f"PO-{slug.upper()}-2",
+            },
         )
         _name(organisation, people, this)
         if this.invoice_id is None and story not in ("submitted", "cancelled"):
@@ -240,9 +246,9 @@ def seed_demo(*, staff) -> Iterator[str]:
                 this.negotiated_by = staff
                 this.negotiated_at = timezone.now()
             this.schedule_fee = this.quote(count).total
-            this.status = Membership.Status.INVOICED
             this.accepted_by = manager if index == 0 else None
             this.save()
+            this.move_to(Membership.Status.INVOICED)
             issued = (
                 start - timedelta(days=25) if story != "overdue" else start + timedelta(days=40)
             )
@@ -250,22 +256,18 @@ def seed_demo(*, staff) -> Iterator[str]:
             if story == "reissued":
                 billing.void_invoice(invoice=invoice, reason="Wrong billing address; reissued")
                 this.refresh_from_db()
-                this.status = Membership.Status.INVOICED
-                this.save(update_fields=["status"])
+                this.move_to(Membership.Status.INVOICED)
                 invoice = _invoice(this, start - timedelta(days=20))
             if story in ("paid_card", "paid_bacs", "negotiated", "reissued"):
                 method = Payment.Method.CARD if story == "paid_card" else Payment.Method.BACS
                 _pay(invoice, method, start + timedelta(days=5), staff)
         if created and story == "submitted":
-            this.status = Membership.Status.SUBMITTED
             this.schedule_fee = this.quote(count).total
-            this.save()
+            this.save(update_fields=["schedule_fee"])
         if created and story == "cancelled":
-            this.status = Membership.Status.CANCELLED
-            this.save(update_fields=["status"])
+            this.move_to(Membership.Status.CANCELLED)
         if story == "lapsed" and this.status == Membership.Status.INVOICED:
-            this.status = Membership.Status.LAPSED
-            this.save(update_fields=["status"])
+            this.move_to(Membership.Status.LAPSED)
 
         if next_story:
             renewal, _ = Membership.objects.get_or_create(

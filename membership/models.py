@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from billing.models import ZERO, Invoice
+from tasp.states import Moves
 
 from .fees import Band, FeeError, Quote, calculate_fee
 
@@ -328,7 +329,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(organisation__in=Organisation.objects.managed_by(user))
 
 
-class Membership(models.Model):
+class Membership(Moves, models.Model):
     class Status(models.TextChoices):
         RENEWAL_DUE = "renewal_due", "Renewal due"
         SUBMITTED = "submitted", "Submitted"
@@ -336,6 +337,16 @@ class Membership(models.Model):
         ACTIVE = "active", "Active"
         LAPSED = "lapsed", "Lapsed"
         CANCELLED = "cancelled", "Cancelled"
+
+    MOVES = {
+        Status.RENEWAL_DUE: frozenset({Status.INVOICED, Status.CANCELLED}),
+        Status.SUBMITTED: frozenset({Status.INVOICED, Status.CANCELLED}),
+        Status.INVOICED: frozenset(
+            {Status.ACTIVE, Status.LAPSED, Status.RENEWAL_DUE, Status.CANCELLED}
+        ),
+        Status.ACTIVE: frozenset({Status.LAPSED}),  # accepted on a PO, and still unpaid
+        Status.LAPSED: frozenset({Status.ACTIVE, Status.RENEWAL_DUE, Status.CANCELLED}),
+    }
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships"

@@ -18,10 +18,10 @@ def invoice_voided(sender, invoice, **kwargs) -> None:
     again, with its price unlocked (staff reissue it, or the business manager renews)."""
     for membership in Membership.objects.select_for_update().filter(invoice=invoice):
         if membership.status in (Membership.Status.INVOICED, Membership.Status.LAPSED):
-            membership.status = Membership.Status.RENEWAL_DUE
-            membership.price_locked_at = None
-        membership.invoice = None
-        membership.save(update_fields=["status", "price_locked_at", "invoice"])
+            membership.move_to(Membership.Status.RENEWAL_DUE, price_locked_at=None, invoice=None)
+        else:
+            membership.invoice = None
+            membership.save(update_fields=["invoice"])
 
 
 def invoice_recipients(sender, invoice, **kwargs) -> list[str]:

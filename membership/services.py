@@ -276,12 +276,13 @@ def submit_renewal(
     schedule_fee = _quote_total(membership, len(representatives))
     _update_organisation(membership.organisation, organisation_details)
     replace_representatives(membership=membership, representatives=representatives)
-    membership.schedule_fee = schedule_fee
-    membership.po_number = po_number.strip()
-    membership.accepted_by = user if getattr(user, "is_authenticated", False) else None
-    membership.price_locked_at = timezone.now()
-    membership.status = Membership.Status.INVOICED
-    membership.save()
+    membership.move_to(
+        Membership.Status.INVOICED,
+        schedule_fee=schedule_fee,
+        po_number=po_number.strip(),
+        accepted_by=user if getattr(user, "is_authenticated", False) else None,
+        price_locked_at=timezone.now(),
+    )
     invoice = issue_invoice(
         bill_to=membership.organisation,
         lines=membership_invoice_lines(membership),
@@ -423,8 +424,7 @@ def decline_renewal(*, membership: Membership, user=None) -> Membership:
     if invoice and invoice.status == Invoice.Status.ISSUED:
         void_invoice(invoice=invoice, reason="Organisation will not renew", user=user)
         membership.refresh_from_db()
-    membership.status = Membership.Status.CANCELLED
-    membership.save(update_fields=["status"])
+    membership.move_to(Membership.Status.CANCELLED)
     send_templated_email(
         "membership/renewal_declined",
         to=settings.STAFF_NOTIFICATION_EMAILS,
@@ -473,11 +473,11 @@ def approve_application(*, membership: Membership, user=None) -> Invoice:
         return membership.invoice
     if membership.status != Membership.Status.SUBMITTED:
         raise MembershipError(f"{membership} is not an application awaiting approval.")
+    price = {}
     if not membership.is_price_locked:
-        membership.schedule_fee = _quote_total(membership, membership.representatives.count())
-        membership.price_locked_at = timezone.now()
-    membership.status = Membership.Status.INVOICED
-    membership.save()
+        count = membership.representatives.count()
+        price = {"schedule_fee": _quote_total(membership, count), "price_locked_at": timezone.now()}
+    membership.move_to(Membership.Status.INVOICED, **price)
     invoice = issue_invoice(
         bill_to=membership.organisation,
         lines=membership_invoice_lines(membership),
@@ -499,9 +499,7 @@ def activate_membership(*, membership: Membership) -> Membership:
         year__starts_on__lt=membership.year.starts_on,
         activated_at__isnull=False,
     ).exists()
-    membership.status = Membership.Status.ACTIVE
-    membership.activated_at = timezone.now()
-    membership.save(update_fields=["status", "activated_at"])
+    membership.move_to(Membership.Status.ACTIVE, activated_at=timezone.now())
     signals.membership_activated.send(sender=Membership, membership=membership)
     for representative in membership.representatives.select_related("person"):
         person = representative.person
@@ -704,7 +702,11 @@ def lapse_unpaid(*, today: date | None = None) -> int:
     unpaid = Membership.objects.select_for_update().filter(
         invoiced | on_purchase_order, invoice__status=Invoice.Status.ISSUED
     )
-    return unpaid.update(status=Membership.Status.LAPSED)
+    lapsed = 0
+    for membership in unpaid:
+        membership.move_to(Membership.Status.LAPSED)
+        lapsed += 1
+    return lapsed
 
 
 def pipeline(year: MembershipYear) -> dict:

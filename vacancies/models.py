@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tasp.states import Moves
+
 from .validators import validate_job_pack
 
 LONDON = ZoneInfo("Europe/London")
@@ -170,7 +172,7 @@ class VacancyQuerySet(models.QuerySet):
         return self.filter(query)
 
 
-class Vacancy(models.Model):
+class Vacancy(Moves, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PENDING_PAYMENT = "pending_payment", "Waiting for payment"
@@ -178,6 +180,20 @@ class Vacancy(models.Model):
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
         CLOSED = "closed", "Closed"
+
+    MOVES = {
+        Status.DRAFT: frozenset({Status.PENDING_MODERATION, Status.PENDING_PAYMENT}),
+        Status.PENDING_PAYMENT: frozenset(
+            {Status.PENDING_MODERATION, Status.PUBLISHED, Status.REJECTED, Status.CLOSED}
+        ),
+        Status.PENDING_MODERATION: frozenset({Status.PUBLISHED, Status.REJECTED, Status.CLOSED}),
+        # Edited by the poster: back to moderation (or, rejected unpaid, to payment).
+        Status.PUBLISHED: frozenset({Status.PENDING_MODERATION, Status.CLOSED}),
+        Status.REJECTED: frozenset(
+            {Status.PENDING_MODERATION, Status.PENDING_PAYMENT, Status.CLOSED}
+        ),
+        # A closed advert is relisted as a new draft, never reopened.
+    }
 
     class RoleType(models.TextChoices):
         INDEPENDENT_SCRUTINEER = "independent_scrutineer", "Independent Scrutineer"
@@ -392,18 +408,15 @@ class Vacancy(models.Model):
 
     @transaction.atomic
     def change_status(self, to: str, *, by=None, note: str = "") -> VacancyStatusChange:
-        """Move to ``to`` and keep a history row; the caller has checked the move is allowed."""
+        """Move to ``to`` (``MOVES`` must allow it) and keep a history row."""
         previous = self.status
-        self.status = to
         now = timezone.now()
-        fields = ["status", "updated_at"]
+        fields = {"updated_at": now}
         if to == self.Status.PUBLISHED:
-            self.published_at = now
-            fields.append("published_at")
+            fields["published_at"] = now
         elif to == self.Status.CLOSED:
-            self.closed_at = now
-            fields.append("closed_at")
-        self.save(update_fields=fields)
+            fields["closed_at"] = now
+        self.move_to(to, **fields)
         return self.status_changes.create(
             from_status=previous, to_status=to, changed_by=by, note=note
         )
