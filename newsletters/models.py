@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from tasp.states import Moves, MovesQuerySet
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -119,7 +121,7 @@ class Newsletter(models.Model):
         return f"{self.name} <{self.slug}.{domain}>"
 
 
-class IssueQuerySet(models.QuerySet):
+class IssueQuerySet(MovesQuerySet):
     def published(self) -> Self:
         """Issues with a public web version: sent (or being sent) to a public list."""
         return self.filter(
@@ -131,12 +133,21 @@ class IssueQuerySet(models.QuerySet):
         return self.published().filter(newsletter__in_archive=True)
 
 
-class Issue(models.Model):
+class Issue(Moves, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
+
+    # An issue sent to a second list after the first goes from sent to sending again; one
+    # whose send was made directly (not scheduled: the benchmark, a shell) from draft.
+    MOVES = {
+        Status.DRAFT: frozenset({Status.SCHEDULED, Status.SENDING}),
+        Status.SCHEDULED: frozenset({Status.SENDING, Status.DRAFT}),
+        Status.SENDING: frozenset({Status.SENT}),
+        Status.SENT: frozenset({Status.SENDING}),
+    }
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="issues")
     title = models.CharField(max_length=200, help_text="For example “Newsletter - Spring 2020”.")
@@ -393,12 +404,12 @@ class Subscription(models.Model):
         return self.unsubscribed_at is None
 
 
-class SendQuerySet(models.QuerySet):
+class SendQuerySet(MovesQuerySet):
     def due(self, now=None) -> Self:
         return self.filter(status=Send.Status.SCHEDULED, scheduled_at__lte=now or timezone.now())
 
 
-class Send(models.Model):
+class Send(Moves, models.Model):
     """One issue to one list at one time; its Delivery rows are the recipients, fixed at start."""
 
     class Status(models.TextChoices):
@@ -407,6 +418,12 @@ class Send(models.Model):
         PAUSED = "paused", "Paused"
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
+
+    MOVES = {
+        Status.SCHEDULED: frozenset({Status.SENDING, Status.CANCELLED}),
+        Status.SENDING: frozenset({Status.PAUSED, Status.SENT}),
+        Status.PAUSED: frozenset({Status.SENDING}),
+    }
 
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="sends")
     newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="sends")

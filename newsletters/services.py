@@ -407,9 +407,7 @@ def schedule_send(
         Through.objects.bulk_create(
             [Through(send_id=send.pk, subscriber_id=pk) for pk in set(audience)], batch_size=2000
         )
-    Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
-        status=Issue.Status.SCHEDULED
-    )
+    Issue.objects.filter(pk=issue.pk).move(Issue.Status.SCHEDULED)
     if at is None or at <= timezone.now():
         from .tasks import start_send_task
 
@@ -449,10 +447,9 @@ def start_send(*, send_id: int) -> list[Batch]:
                 for chunk in (ids[i : i + batch_size] for i in range(0, len(ids), batch_size))
             ]
         )
-        send.status = Send.Status.SENDING
-        send.started_at = timezone.now()
-        send.save()
-        Issue.objects.filter(pk=send.issue_id).update(status=Issue.Status.SENDING)
+        send.save(update_fields=["subject", "html_template", "text_template"])
+        send.move_to(Send.Status.SENDING, started_at=timezone.now())
+        Issue.objects.filter(pk=send.issue_id).move(Issue.Status.SENDING)
         if not batches:
             finish_send_if_done(send_id=send.pk)
         transaction.on_commit(lambda: queue_batches(batches))
@@ -690,9 +687,7 @@ def check_error_threshold(send: Send) -> bool:
 def pause_send_and_tell_staff(send: Send, *, reason: str, progress: dict | None = None) -> bool:
     """Pause a running send on its own account and email staff once; False if not running."""
     reason = reason[:250]
-    if not Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
-        status=Send.Status.PAUSED, paused_reason=reason
-    ):
+    if not Send.objects.filter(pk=send.pk).move(Send.Status.PAUSED, paused_reason=reason):
         return False
     logger.warning("Send %s paused: %s", send.pk, reason)
     send_templated_email(
@@ -706,42 +701,34 @@ def pause_send_and_tell_staff(send: Send, *, reason: str, progress: dict | None 
 def finish_send_if_done(*, send_id: int) -> bool:
     if Batch.objects.filter(send_id=send_id, done=False).exists():
         return False
-    if Send.objects.filter(pk=send_id, status=Send.Status.SENDING).update(
-        status=Send.Status.SENT, finished_at=timezone.now()
-    ):
+    if Send.objects.filter(pk=send_id).move(Send.Status.SENT, finished_at=timezone.now()):
         send = Send.objects.get(pk=send_id)
-        Issue.objects.filter(pk=send.issue_id).update(status=Issue.Status.SENT)
+        Issue.objects.filter(pk=send.issue_id).move(Issue.Status.SENT)
     return True
 
 
 def pause_send(*, send: Send, reason: str = "Paused by staff.") -> None:
-    Send.objects.filter(pk=send.pk, status=Send.Status.SENDING).update(
-        status=Send.Status.PAUSED, paused_reason=reason
-    )
+    Send.objects.filter(pk=send.pk).move(Send.Status.PAUSED, paused_reason=reason)
 
 
 @transaction.atomic
 def cancel_send(*, send: Send) -> bool:
     """Call off a send that has not started (nobody has been sent anything); the issue may then
     be sent or scheduled again. False when it has already started."""
-    if not Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
-        status=Send.Status.CANCELLED
-    ):
+    if not Send.objects.filter(pk=send.pk).move(Send.Status.CANCELLED):
         return False
     still_going = (
         Send.objects.filter(issue_id=send.issue_id).exclude(status=Send.Status.CANCELLED).exists()
     )
     if not still_going:
-        Issue.objects.filter(pk=send.issue_id, status=Issue.Status.SCHEDULED).update(
-            status=Issue.Status.DRAFT
-        )
+        Issue.objects.filter(pk=send.issue_id).move(Issue.Status.DRAFT)
     return True
 
 
 def resume_send(*, send: Send) -> None:
     with transaction.atomic():
-        if not Send.objects.filter(pk=send.pk, status=Send.Status.PAUSED).update(
-            status=Send.Status.SENDING, paused_reason=""
+        if not Send.objects.filter(pk=send.pk, status=Send.Status.PAUSED).move(
+            Send.Status.SENDING, paused_reason=""
         ):
             return
         batches = list(Batch.objects.filter(send=send, done=False))

@@ -8,6 +8,8 @@ writes ``status``.
 
 from __future__ import annotations
 
+from django.db import models
+
 
 class InvalidMove(Exception):
     """A status change the model's table does not allow; the message says which."""
@@ -33,3 +35,14 @@ class Moves:
         for name, value in fields.items():
             setattr(self, name, value)
         self.save(update_fields=["status", *fields])
+
+
+class MovesQuerySet(models.QuerySet):
+    """``move`` for rows changed by a conditional UPDATE (compare and set), where two workers
+    may race: only rows whose status the table lets become ``to`` move."""
+
+    def move(self, to: str, **fields) -> int:
+        """Move the rows the table allows to ``to`` (with ``fields``) in one UPDATE; returns
+        how many moved (0 when another process moved them first, or the move is not allowed)."""
+        allowed_from = [before for before, after in self.model.MOVES.items() if to in after]
+        return self.filter(status__in=allowed_from).update(status=to, **fields)

@@ -7,8 +7,10 @@ import pytest
 from billing import services as billing
 from billing.models import Invoice
 from membership.models import Membership
+from newsletters.models import Issue, Send
 from tasp.states import InvalidMove
 from tests.membership.factories import MembershipFactory
+from tests.newsletters.factories import IssueFactory
 from tests.vacancies.factories import VacancyFactory
 from vacancies.models import Vacancy
 
@@ -34,12 +36,21 @@ def made(model, status):
         return Invoice.objects.get(pk=invoice.pk)
     if model is Membership:
         return MembershipFactory(status=status)
+    if model is Issue:
+        return IssueFactory(status=status)
+    if model is Send:
+        issue = IssueFactory()
+        return Send.objects.create(issue=issue, newsletter=issue.newsletter, status=status)
     return VacancyFactory(status=status)
 
 
 @pytest.mark.parametrize(
     ("model", "before", "after", "allowed"),
-    every_move(Invoice) + every_move(Membership) + every_move(Vacancy),
+    every_move(Invoice)
+    + every_move(Membership)
+    + every_move(Vacancy)
+    + every_move(Issue)
+    + every_move(Send),
     ids=lambda value: getattr(value, "__name__", str(value)),
 )
 def test_only_the_tables_moves_are_made(model, before, after, allowed):
@@ -60,3 +71,14 @@ def test_a_vacancys_history_row_is_kept_only_for_a_move_made():
     with pytest.raises(InvalidMove, match="Closed cannot become Published"):
         vacancy.change_status(Vacancy.Status.PUBLISHED)
     assert not vacancy.status_changes.exists()
+
+
+def test_a_conditional_move_moves_only_rows_the_table_allows_and_only_once():
+    """Two workers finishing one send: the first moves it, the second finds nothing to move."""
+    issue = IssueFactory()
+    send = Send.objects.create(issue=issue, newsletter=issue.newsletter, status=Send.Status.SENDING)
+    assert Send.objects.filter(pk=send.pk).move(Send.Status.SENT) == 1
+    assert Send.objects.filter(pk=send.pk).move(Send.Status.SENT) == 0
+    assert Send.objects.filter(pk=send.pk).move(Send.Status.PAUSED) == 0  # sent is final
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT
