@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tasp import csv
 
-from . import services
+from . import renewals, services
 from .fees import FeeError
 from .forms import MembershipAdminForm
 from .models import (
@@ -66,7 +66,7 @@ class MembershipYearAdmin(admin.ModelAdmin):
     def pipeline(self, year):
         parts = [
             f"{label}: {row['count']} (£{row['amount']:,.2f})"
-            for label, row in services.pipeline(year).items()
+            for label, row in renewals.pipeline(year).items()
             if row["count"]
         ]
         return "; ".join(parts) or "no memberships"
@@ -78,7 +78,7 @@ class MembershipYearAdmin(admin.ModelAdmin):
     def open_renewals(self, request, queryset):
         for year in queryset:
             try:
-                opened = services.open_renewals(year=year)
+                opened = renewals.open_renewals(year=year)
             except services.MembershipError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
@@ -226,7 +226,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
     def send_reminder(self, request, queryset):
         sent = 0
         for membership in queryset.renewal_due():
-            sent += services.send_renewal_reminder(membership=membership)
+            sent += renewals.send_renewal_reminder(membership=membership)
         self.message_user(request, f"Reminders sent for {sent} renewals.")
 
     @admin.action(

@@ -5,13 +5,13 @@ from celery import shared_task
 
 @shared_task
 def send_reminders_task() -> None:
-    from .services import send_reminders
+    from .renewals import send_reminders
 
     send_reminders()
 
 
 @shared_task
 def lapse_unpaid_task() -> None:
-    from .services import lapse_unpaid
+    from .renewals import lapse_unpaid
 
     lapse_unpaid()

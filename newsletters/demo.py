@@ -23,7 +23,7 @@ __all__ = ["ISSUES", "seed_demo"]
 def seed_demo(*, staff) -> Iterator[str]:
     # Migration 0005 makes the main list; this makes it the same way should it be gone, and
     # leaves it as staff set it. The vacancy alerts list is vacancies' (its migration and
-    # vacancies.services.alerts_list make it).
+    # vacancies.alerts.alerts_list make it).
     newsletter, _ = Newsletter.objects.get_or_create(
         slug=MAIN_NEWSLETTER_SLUG,
         defaults={

@@ -96,7 +96,7 @@ def vacancy_alerts() -> Page:
 
 def vacancy_alert_options() -> Page:
     from tests.newsletters.factories import subscribe
-    from vacancies.services import alerts_list
+    from vacancies.alerts import alerts_list
 
     (reader,) = subscribe(alerts_list(), 1)
     return Page(reverse("vacancies:alert-options", args=[reader.token]))

@@ -32,6 +32,6 @@ def invoice_voided_receiver(sender, invoice, reason="", **kwargs) -> None:
 
 
 def alert_options_receiver(sender, subscriber, options, **kwargs):
-    from .services import apply_confirmed_alert_options
+    from .alerts import apply_confirmed_alert_options
 
     apply_confirmed_alert_options(subscriber=subscriber, options=options)

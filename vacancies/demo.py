@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import members, services
+from . import alerts, members, services
 from .models import AlertFilter, Vacancy, VacancyPricing
 
 MEMBER_ORGANISATION = "Northshire Safeguarding Children Partnership"
@@ -130,7 +130,7 @@ def seed_demo(*, staff) -> Iterator[str]:
 def _seed_alert_readers() -> str:
     from newsletters.models import Subscriber, Subscription
 
-    newsletter = services.alerts_list()
+    newsletter = alerts.alerts_list()
     for local, name, role_types, regions in ALERT_READERS:
         subscriber, _ = Subscriber.objects.update_or_create(
             email=f"{local}@example.org",
@@ -142,6 +142,6 @@ def _seed_alert_readers() -> str:
             },
         )
         Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
-        services.set_alert_filter(subscriber=subscriber, role_types=role_types, regions=regions)
+        alerts.set_alert_filter(subscriber=subscriber, role_types=role_types, regions=regions)
     filtered = sum(1 for f in AlertFilter.objects.all() if f.role_types or f.regions)
     return f"{len(ALERT_READERS)} vacancy-alert readers ({filtered} with role or region filters)"

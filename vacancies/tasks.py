@@ -19,13 +19,13 @@ def remind_closing_vacancies_task() -> int:
 
 @shared_task
 def announce_vacancy_task(vacancy_id: int) -> None:
-    from .services import announce_if_immediate
+    from .alerts import announce_if_immediate
 
     announce_if_immediate(vacancy_id=vacancy_id)
 
 
 @shared_task
 def send_vacancy_digest_task() -> None:
-    from .services import send_vacancy_digest
+    from .alerts import send_vacancy_digest
 
     send_vacancy_digest()

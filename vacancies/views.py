@@ -22,6 +22,7 @@ from newsletters import services as newsletter_services
 from newsletters.models import Subscriber
 from tasp.views import sandboxed
 
+from . import alerts as vacancy_alerts
 from . import members, services
 from .forms import (
     BILLING_FIELDS,
@@ -302,7 +303,7 @@ def alerts(request):
     form = AlertSubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not form.is_bot:
-            services.request_vacancy_alerts(
+            vacancy_alerts.request_vacancy_alerts(
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 ip=request.META.get("REMOTE_ADDR"),
@@ -328,7 +329,7 @@ def alert_options(request, token):
     initial = {"role_types": current.role_types, "regions": current.regions} if current else {}
     form = AlertOptionsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.set_alert_filter(subscriber=subscriber, **form.cleaned_data)
+        vacancy_alerts.set_alert_filter(subscriber=subscriber, **form.cleaned_data)
         messages.success(request, "Saved: you will hear about the vacancies you chose.")
         return redirect("vacancies:alert-options", token=token)
     return render(

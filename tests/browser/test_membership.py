@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from billing import cards
 from billing.models import Invoice
-from membership import services
+from membership import renewals, services
 from membership.models import Membership
 from tasp.celery import app as celery_app
 from tests.membership.factories import MembershipFactory, representatives
@@ -34,7 +34,7 @@ def eager_mail(mailoutbox):
 
 def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_mail):
     membership = MembershipFactory(renewal_due=True, managed_by=user, reps=5)
-    services.send_renewal_email(membership=membership)
+    renewals.send_renewal_email(membership=membership)
     [email] = eager_mail
     link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", email.body).group(0)
 

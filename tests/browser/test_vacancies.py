@@ -129,7 +129,7 @@ def test_vacancy_pages_pass_axe_and_fit_a_narrow_screen(page, axe):
 def test_a_reader_narrows_vacancy_alerts_by_keyboard(page, axe):
     from newsletters.models import Subscription
     from tests.newsletters.factories import SubscriberFactory
-    from vacancies import services
+    from vacancies import alerts
     from vacancies.models import AlertFilter
 
     page.set_viewport_size({"width": 320, "height": 640})
@@ -138,7 +138,7 @@ def test_a_reader_narrows_vacancy_alerts_by_keyboard(page, axe):
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
     reader = SubscriberFactory(email="reader@example.org")
-    Subscription.objects.create(subscriber=reader, newsletter=services.alerts_list())
+    Subscription.objects.create(subscriber=reader, newsletter=alerts.alerts_list())
     page.goto(f"/newsletters/preferences/{reader.token}/")
     page.get_by_role("link", name="Choose what Vacancy alerts sends you").click()
     page.get_by_role("heading", name="Your vacancy alerts").wait_for()

@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from membership import services
+from membership import renewals, services
 from tests.membership.factories import MembershipFactory, representatives
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def test_the_renewal_invitation_reaches_business_managers_with_a_login_link(
 ):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager, reps=4)
 
-    services.send_renewal_email(membership=membership)
+    renewals.send_renewal_email(membership=membership)
 
     smtp_server.wait_for(1)
     [received] = [

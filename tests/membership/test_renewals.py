@@ -8,7 +8,7 @@ from django.db import connection
 
 from billing import services as billing
 from billing.models import Invoice
-from membership import services
+from membership import renewals, services
 from membership.models import Membership, MembershipYear, Representative
 from membership.signals import membership_activated
 from tests.membership.factories import (
@@ -217,8 +217,8 @@ def test_opening_renewals_copies_representatives_and_emails_business_managers_on
     MembershipFactory(year=this_year, status=Membership.Status.LAPSED, reps=3)
 
     with sent_mail() as outbox:
-        opened = services.open_renewals(year=this_year.next())
-        again = services.open_renewals(year=this_year.next())
+        opened = renewals.open_renewals(year=this_year.next())
+        again = renewals.open_renewals(year=this_year.next())
 
     renewal = Membership.objects.get(organisation=current.organisation, year=this_year.next())
     assert (opened, again) == (1, 0)
@@ -235,7 +235,7 @@ def test_renewals_cannot_open_before_the_window(business_manager):
     next_year = FeeScheduleFactory(year=year_of().next()).year  # fees set: only the date refuses
 
     with pytest.raises(services.MembershipError, match="open on"):
-        services.open_renewals(year=next_year)
+        renewals.open_renewals(year=next_year)
 
 
 def test_joining_then_approval_then_payment_activates_and_welcomes_everyone(staff_user, sent_mail):
@@ -345,7 +345,7 @@ def test_the_pipeline_amounts_use_negotiated_fees(staff_user):
         membership=negotiated, fee=Decimal("1000.00"), reason="Small area", user=staff_user
     )
 
-    assert services.pipeline(schedule_fee.year)["Renewal due"] == {
+    assert renewals.pipeline(schedule_fee.year)["Renewal due"] == {
         "count": 2,
         "amount": Decimal("2500.00"),
     }

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from billing.models import Invoice
-from membership import services, tasks
+from membership import renewals, services, tasks
 from membership.fees import FeeError
 from membership.models import FeeBand, FeeSchedule, Membership, ReminderRule
 from tests.membership.factories import MembershipFactory, representatives, year_of
@@ -86,7 +86,7 @@ def test_opening_renewals_for_a_year_without_a_fee_schedule_is_refused_and_chang
         sent_mail() as outbox,
         pytest.raises(services.MembershipError, match="has no fee schedule"),
     ):
-        services.open_renewals(year=following)
+        renewals.open_renewals(year=following)
 
     assert not Membership.objects.filter(year=following).exists() and outbox == []
 
@@ -97,7 +97,7 @@ def test_renewals_opened_after_copying_are_priced_from_the_new_schedule(this_yea
     following = this_year.next()
 
     with time_machine.travel(following.starts_on - timedelta(days=60)), sent_mail():
-        assert services.open_renewals(year=following) == 1
+        assert renewals.open_renewals(year=following) == 1
 
     assert Membership.objects.get(year=following).schedule_fee == Decimal("2690.00")
 
@@ -215,8 +215,8 @@ def test_a_membership_accepted_on_a_purchase_order_lapses_when_its_invoice_stays
 
     last_day = invoice.due_on + timedelta(days=settings.MEMBERSHIP_GRACE_DAYS)
     with time_machine.travel(last_day):
-        assert services.lapse_unpaid() == 0
+        assert renewals.lapse_unpaid() == 0
     with time_machine.travel(last_day + timedelta(days=1)):
-        assert services.lapse_unpaid() == 1
+        assert renewals.lapse_unpaid() == 1
     renewal.refresh_from_db()
     assert renewal.status == Membership.Status.LAPSED

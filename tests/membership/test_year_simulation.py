@@ -20,7 +20,7 @@ from django.utils import timezone
 from billing import cards
 from billing import services as billing
 from billing.models import CreditNote, Invoice, Payment
-from membership import services
+from membership import renewals, services
 from membership.models import Membership, MembershipYear, Person, Representative, SentReminder
 from newsletters.models import MAIN_NEWSLETTER_SLUG, Subscription
 from tests.membership.factories import FeeScheduleFactory, OrganisationFactory
@@ -127,9 +127,9 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
         def prepare(day):
             last_year = MembershipYear.for_date(date(2026, 6, 1))
             with pytest.raises(services.MembershipError, match="no fee schedule"):
-                services.open_renewals(year=year, today=day)
+                renewals.open_renewals(year=year, today=day)
             last_year.copy_fee_schedules_to_next()
-            assert services.open_renewals(year=year, today=day) == 5
+            assert renewals.open_renewals(year=year, today=day) == 5
 
         on(date(2027, 1, 4), prepare)
 
@@ -274,8 +274,8 @@ def test_a_year_of_membership(settings, django_user_model, smtp_server, celery_w
             clock.move_to(datetime(day.year, day.month, day.day, 9, tzinfo=LONDON))
             for action in events.get(day, []):
                 action(day)
-            services.send_reminders(today=day)
-            services.lapse_unpaid(today=day)
+            renewals.send_reminders(today=day)
+            renewals.lapse_unpaid(today=day)
             day += timedelta(days=1)
 
         assert not Membership.objects.with_benefits_on(date(2028, 4, 1)).exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from newsletters.models import Delivery, Issue, Send, Subscriber
 from tests.newsletters.factories import subscribe
 from tests.vacancies.factories import VacancyFactory
-from vacancies import services
+from vacancies import alerts, services
 from vacancies.models import AlertFilter, Vacancy, VacancyAlert, VacancyPricing
 from vacancies.tasks import send_vacancy_digest_task
 
@@ -25,11 +25,11 @@ def set_frequency(value):
 def test_the_alerts_list_is_a_public_newsletters_list_made_once():
     from newsletters.models import Newsletter
 
-    newsletter = services.alerts_list()
+    newsletter = alerts.alerts_list()
 
     assert newsletter.name == "Vacancy alerts"
     assert newsletter.is_public
-    assert services.alerts_list() == newsletter
+    assert alerts.alerts_list() == newsletter
     assert Newsletter.objects.filter(slug="vacancy-alerts").count() == 1
 
 
@@ -38,32 +38,32 @@ def test_publishing_queues_an_alert_and_it_goes_out_once(staff_user, monkeypatch
 
     queued = []
     monkeypatch.setattr(announce_vacancy_task, "delay_on_commit", queued.append)
-    readers = subscribe(services.alerts_list(), 2)
+    readers = subscribe(alerts.alerts_list(), 2)
     vacancy = VacancyFactory(pending=True, title="Independent Chair", remuneration="£500 per day")
 
     services.approve_vacancy(vacancy=vacancy, by=staff_user)
     assert queued == [vacancy.pk]
-    [send] = services.announce_if_immediate(vacancy_id=vacancy.pk)
+    [send] = alerts.announce_if_immediate(vacancy_id=vacancy.pk)
 
-    assert send.newsletter == services.alerts_list()
+    assert send.newsletter == alerts.alerts_list()
     assert send.issue.title == "New vacancy: Independent Chair"
     assert set(send.audience.all()) == set(readers)
     item = send.issue.sections.get().items.get()
     assert item.link_url.endswith(vacancy.get_absolute_url())
     assert "£500 per day" in item.body
     assert VacancyAlert.objects.get().vacancy == vacancy
-    assert services.announce_if_immediate(vacancy_id=vacancy.pk) == []  # never twice
+    assert alerts.announce_if_immediate(vacancy_id=vacancy.pk) == []  # never twice
     assert Send.objects.count() == 1
 
 
 def test_the_daily_digest_gathers_the_days_adverts_once():
     set_frequency(VacancyPricing.AlertFrequency.DAILY)
-    subscribe(services.alerts_list(), 1)
+    subscribe(alerts.alerts_list(), 1)
     with time_machine.travel("2026-11-23 15:00 +00:00"):
         first = VacancyFactory(published=True, title="First")
         second = VacancyFactory(published=True, title="Second")
         VacancyFactory(pending=True, title="Not yet approved")
-        assert services.announce_if_immediate(vacancy_id=first.pk) == []
+        assert alerts.announce_if_immediate(vacancy_id=first.pk) == []
 
     with time_machine.travel("2026-11-24 06:30 +00:00", tick=False):
         send_vacancy_digest_task()
@@ -81,17 +81,17 @@ def test_the_daily_digest_gathers_the_days_adverts_once():
 
 
 def test_old_and_closed_adverts_are_not_news():
-    subscribe(services.alerts_list(), 1)
+    subscribe(alerts.alerts_list(), 1)
     VacancyFactory(published=True, published_at=timezone.now() - timedelta(days=10))
     VacancyFactory(closed=True)
 
-    assert services.announce_vacancies() == []
+    assert alerts.announce_vacancies() == []
 
 
 def _reader(email, *, role_types=(), regions=()):
-    [subscriber] = subscribe(services.alerts_list(), 1, email=email)
+    [subscriber] = subscribe(alerts.alerts_list(), 1, email=email)
     if role_types or regions:
-        services.set_alert_filter(
+        alerts.set_alert_filter(
             subscriber=subscriber, role_types=list(role_types), regions=list(regions)
         )
     return subscriber
@@ -117,7 +117,7 @@ def test_each_reader_gets_one_digest_of_only_the_adverts_their_filters_let_throu
         published=True, title="Chair, remote", role_type=R.INDEPENDENT_CHAIR, region=G.REMOTE
     )
 
-    sends = services.announce_vacancies()
+    sends = alerts.announce_vacancies()
 
     received = {}
     for send in sends:
@@ -139,7 +139,7 @@ def test_each_reader_gets_one_digest_of_only_the_adverts_their_filters_let_throu
         city.pk,
         remote.pk,
     }
-    assert services.announce_vacancies() == []  # each advert is announced once
+    assert alerts.announce_vacancies() == []  # each advert is announced once
 
 
 def test_a_segmented_send_delivers_only_to_its_audience_still_subscribed():
@@ -150,7 +150,7 @@ def test_a_segmented_send_delivers_only_to_its_audience_still_subscribed():
     _reader("other@example.org", role_types=[Vacancy.RoleType.BUSINESS_MANAGER])
     VacancyFactory(published=True)
 
-    [send] = services.announce_vacancies()
+    [send] = alerts.announce_vacancies()
     unsubscribe(subscriber=leaver)
     start_send(send_id=send.pk)
 
@@ -162,7 +162,7 @@ def test_a_segmented_send_delivers_only_to_its_audience_still_subscribed():
 def test_alert_issues_stay_out_of_the_newsletter_archive_but_have_a_web_version(client):
     _reader("reader@example.org")
     VacancyFactory(published=True, title="Scrutineer, Leeds")
-    [send] = services.announce_vacancies()
+    [send] = alerts.announce_vacancies()
     Issue.objects.filter(pk=send.issue_id).update(status=Issue.Status.SENT)
 
     assert "Scrutineer, Leeds" not in client.get(reverse("newsletters:index")).content.decode()
@@ -236,7 +236,7 @@ def test_a_public_form_cannot_change_what_a_reader_hears_about_without_their_ema
 def test_altered_options_in_a_confirmation_are_dropped():
     reader = _reader("reader@example.org")
 
-    services.apply_confirmed_alert_options(
+    alerts.apply_confirmed_alert_options(
         subscriber=reader,
         options={"vacancy_alerts": {"role_types": ["astronaut"], "regions": ["london", "x"]}},
     )
@@ -300,10 +300,10 @@ def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
 ):
     import time
 
-    readers = subscribe(services.alerts_list(), 3)
-    subscribe(services.alerts_list(), 1, status=Subscriber.Status.UNSUBSCRIBED)
-    [elsewhere] = subscribe(services.alerts_list(), 1)  # wants Welsh posts only
-    services.set_alert_filter(subscriber=elsewhere, role_types=[], regions=["wales"])
+    readers = subscribe(alerts.alerts_list(), 3)
+    subscribe(alerts.alerts_list(), 1, status=Subscriber.Status.UNSUBSCRIBED)
+    [elsewhere] = subscribe(alerts.alerts_list(), 1)  # wants Welsh posts only
+    alerts.set_alert_filter(subscriber=elsewhere, role_types=[], regions=["wales"])
     vacancy = VacancyFactory(pending=True, title="Independent Scrutineer, Northshire")
 
     services.approve_vacancy(vacancy=vacancy, by=staff_user)  # commits: the worker takes over
@@ -313,15 +313,15 @@ def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
         time.sleep(0.1)
     send = Send.objects.get()
     assert send.status == Send.Status.SENT
-    alerts = [m for m in smtp_server.messages if m["message"]["Subject"] == send.subject]
-    assert sorted(r for m in alerts for r in m["to"]) == sorted(r.email for r in readers)
-    message = alerts[0]["message"]
+    alert_mails = [m for m in smtp_server.messages if m["message"]["Subject"] == send.subject]
+    assert sorted(r for m in alert_mails for r in m["to"]) == sorted(r.email for r in readers)
+    message = alert_mails[0]["message"]
     assert message["Subject"] == "New vacancy: Independent Scrutineer, Northshire"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert vacancy.get_absolute_url() in message.get_body(("plain",)).get_content()
     assert Delivery.objects.filter(send=send).count() == 3
 
-    assert services.announce_vacancies(vacancy_ids=[vacancy.pk]) == []  # at most once
+    assert alerts.announce_vacancies(vacancy_ids=[vacancy.pk]) == []  # at most once
     vacancy.refresh_from_db()
     assert vacancy.status == Vacancy.Status.PUBLISHED
 
