@@ -3,7 +3,8 @@
 from django.db.models import Q
 
 from .models import Membership
-from .services import activate_membership, business_manager_emails
+from .people import business_manager_emails
+from .services import activate_membership
 
 
 def invoice_paid(sender, invoice, **kwargs) -> None:

@@ -16,7 +16,7 @@ from billing.models import ZERO, Invoice
 from tasp.mail import send_templated_email
 
 from .models import Membership, MembershipYear, Person, ReminderRule, Representative, SentReminder
-from .services import MembershipError, _login_link, business_managers
+from .people import MembershipError, _login_link, business_managers
 
 
 def _renew_link(person: Person) -> str:

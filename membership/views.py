@@ -19,7 +19,7 @@ from accounts.access import acts_as_staff
 from billing import cards
 from billing.models import CreditNote, Invoice
 
-from . import services
+from . import people, services
 from .fees import FeeError
 from .forms import (
     JoinForm,
@@ -129,12 +129,12 @@ def join_done(request):
 def confirm_representative(request, token):
     """From the emailed link: the owner of an existing account, logged in with the address it
     was sent to, confirms they represent the organisation; only then is their account linked."""
-    person = services.person_for_confirmation(token, user=request.user)
+    person = people.person_for_confirmation(token, user=request.user)
     if person is None:
         return render(request, "membership/confirm_representative.html", status=404)
     if request.method == "POST":
         try:
-            services.confirm_representative(person=person, user=request.user)
+            people.confirm_representative(person=person, user=request.user)
         except services.MembershipError:
             return render(request, "membership/confirm_representative.html", status=404)
         messages.success(request, f"Thank you: you now represent {person.organisation.name}.")

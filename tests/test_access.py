@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from billing import services as billing
 from billing.models import Invoice
-from membership import services
+from membership import people
 from membership.models import Membership, Person, Representative
 from tests.membership.factories import MembershipFactory, OrganisationFactory, year_of
 from tests.vacancies.factories import UserFactory, VacancyFactory
@@ -69,7 +69,7 @@ class World:
         Representative.objects.create(
             membership=self.renewal, person=person, role=Representative.Role.POLICE
         )
-        self.confirmation = services.confirmation_token(person)
+        self.confirmation = people.confirmation_token(person)
 
         other = OrganisationFactory(name="Othershire Safeguarding Children Partnership")
         MembershipFactory(organisation=other, active=True, managed_by=self.other_manager)

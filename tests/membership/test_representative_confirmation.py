@@ -12,7 +12,7 @@ from django.core import signing
 from django.urls import reverse
 
 from billing import services as billing
-from membership import services
+from membership import people, services
 from membership.models import Organisation, Person
 from tests.membership.factories import MembershipFactory, representatives
 from tests.membership.test_views import formset_data
@@ -132,7 +132,7 @@ def test_a_forged_or_expired_confirmation_link_is_not_found(client, victim, sent
     assert client.post(f"/membership/representatives/confirm/{unsigned}/").status_code == 404
     assert client.post("/membership/representatives/confirm/nonsense/").status_code == 404
     with time_machine.travel(date(2026, 8, 1)):
-        old = services.confirmation_token(person)
+        old = people.confirmation_token(person)
     with time_machine.travel(date(2026, 9, 15)):
         client.force_login(victim)
         assert client.post(f"/membership/representatives/confirm/{old}/").status_code == 404
