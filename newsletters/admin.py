@@ -15,7 +15,7 @@ from django.views.decorators.csp import csp_override
 
 from tasp import csv
 
-from . import services
+from . import sending, subscriptions
 from .forms import ScheduleForm, TestSendForm
 from .models import (
     Issue,
@@ -204,10 +204,10 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
                     else None
                 )
                 try:
-                    services.schedule_send(
+                    sending.schedule_send(
                         issue=issue, newsletter=newsletter, at=at, user=request.user
                     )
-                except services.SendRefused as refusal:
+                except sending.SendRefused as refusal:
                     messages.error(request, str(refusal))
                 else:
                     when = f"at {timezone.localtime(at):%d %B %Y %H:%M}" if at else "now"
@@ -219,7 +219,7 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
             "form": form,
             "confirming": form.is_bound and form.is_valid(),
             "newsletter": newsletter,
-            "recipients": services.count_recipients(newsletter),
+            "recipients": sending.count_recipients(newsletter),
             "title": f"Send {issue}",
             "opts": self.model._meta,
         }
@@ -239,13 +239,13 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request, send.issue):
             raise PermissionDenied
         if action == "pause":
-            services.pause_send(send=send)
+            sending.pause_send(send=send)
             messages.info(request, "The send is paused.")
         elif action == "resume":
-            services.resume_send(send=send)
+            sending.resume_send(send=send)
             messages.success(request, "The send has resumed.")
         elif action == "cancel":
-            if services.cancel_send(send=send):
+            if sending.cancel_send(send=send):
                 messages.success(request, f"The send to {send.newsletter} is cancelled.")
             else:
                 messages.error(request, "That send has already started: pause it instead.")
@@ -348,7 +348,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         description="Erase selected subscribers (right to erasure)", permissions=["delete"]
     )
     def erase(self, request, queryset):
-        count = services.erase_subscribers(subscribers=queryset)
+        count = subscriptions.erase_subscribers(subscribers=queryset)
         messages.success(
             request, f"Erased {count} subscriber(s) with their subscriptions and delivery records."
         )
@@ -427,7 +427,7 @@ class SendAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel selected sends that have not started", permissions=["change"])
     def cancel_scheduled(self, request, queryset):
-        cancelled = sum(services.cancel_send(send=send) for send in queryset)
+        cancelled = sum(sending.cancel_send(send=send) for send in queryset)
         skipped = queryset.count() - cancelled
         messages.success(request, f"{cancelled} send(s) cancelled.")
         if skipped:

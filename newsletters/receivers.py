@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from membership.signals import membership_activated, representatives_changed
 
-from . import services
+from . import subscriptions
 
 # ESP events that mean: stop mailing this address.
 SUPPRESSING_EVENTS = {
@@ -18,11 +18,11 @@ SUPPRESSING_EVENTS = {
 @receiver(membership_activated, dispatch_uid="newsletters.subscribe_representatives")
 @receiver(representatives_changed, dispatch_uid="newsletters.subscribe_new_representatives")
 def subscribe_representatives(sender, membership, **kwargs):
-    services.subscribe_representatives(membership=membership)
+    subscriptions.subscribe_representatives(membership=membership)
 
 
 @receiver(tracking, dispatch_uid="newsletters.esp_tracking")
 def handle_esp_event(sender, event, esp_name, **kwargs):
     status = SUPPRESSING_EVENTS.get(event.event_type)
     if status and event.recipient:
-        services.suppress(email=event.recipient, status=status)
+        subscriptions.suppress(email=event.recipient, status=status)

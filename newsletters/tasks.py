@@ -5,28 +5,28 @@ from newsletters.transport import DeliveryError
 
 @shared_task
 def start_send_task(send_id: int) -> None:
-    from .services import start_send
+    from .sending import start_send
 
     start_send(send_id=send_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_batch_task(batch_id: int) -> None:
-    from .services import send_batch
+    from .sending import send_batch
 
     send_batch(batch_id=batch_id)
 
 
 @shared_task
 def start_due_sends_task() -> None:
-    from .services import start_due_sends
+    from .sending import start_due_sends
 
     start_due_sends()
 
 
 @shared_task
 def requeue_stale_batches_task() -> None:
-    from .services import requeue_stale_batches
+    from .sending import requeue_stale_batches
 
     requeue_stale_batches()
 
@@ -34,7 +34,7 @@ def requeue_stale_batches_task() -> None:
 @shared_task(bind=True, max_retries=5)
 def send_test_task(self, issue_id: int, newsletter_id: int, emails: list[str]) -> None:
     from .models import Issue, Newsletter
-    from .services import send_test
+    from .sending import send_test
 
     try:
         send_test(

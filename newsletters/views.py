@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from . import services
+from . import subscriptions
 from .forms import PreferencesForm, SubscribeForm
 from .models import Issue, Newsletter, Subscriber
 
@@ -58,7 +58,7 @@ def subscribe(request):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not form.is_bot:
-            services.request_subscription(
+            subscriptions.request_subscription(
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 organisation=form.cleaned_data["organisation"],
@@ -72,7 +72,7 @@ def subscribe(request):
     return render(
         request,
         "newsletters/subscribe.html",
-        {"form": form, "consent_wording": services.CONSENT_WORDING},
+        {"form": form, "consent_wording": subscriptions.CONSENT_WORDING},
     )
 
 
@@ -81,8 +81,8 @@ def subscribe(request):
 def confirm(request, token):
     if request.method == "POST":
         try:
-            subscriber = services.confirm_subscription(token=token)
-        except services.ConfirmationRefused as refusal:
+            subscriber = subscriptions.confirm_subscription(token=token)
+        except subscriptions.ConfirmationRefused as refusal:
             return render(
                 request, "newsletters/confirm_done.html", {"refusal": str(refusal)}, status=400
             )
@@ -107,7 +107,7 @@ def unsubscribe(request, token):
         # A one-click POST (body "List-Unsubscribe=One-Click") leaves the email's list only.
         if "everything" in request.POST:
             newsletter = None
-        services.unsubscribe(subscriber=subscriber, newsletter=newsletter)
+        subscriptions.unsubscribe(subscriber=subscriber, newsletter=newsletter)
         # 200, not a redirect: one-click senders expect a plain success.
         return render(
             request,
@@ -146,13 +146,13 @@ def preferences(request, token):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            returning = services.update_preferences(
+            returning = subscriptions.update_preferences(
                 subscriber=subscriber,
                 name=form.cleaned_data["name"],
                 newsletters=list(form.cleaned_data["newsletters"]),
                 ip=request.META.get("REMOTE_ADDR"),
             )
-        except services.PreferencesRefused as refusal:
+        except subscriptions.PreferencesRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             from django.contrib import messages
@@ -177,6 +177,6 @@ def preferences(request, token):
             "subscriber": subscriber,
             "token": token,
             "options": options,
-            "consent_wording": services.CONSENT_WORDING,
+            "consent_wording": subscriptions.CONSENT_WORDING,
         },
     )

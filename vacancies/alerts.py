@@ -44,7 +44,7 @@ def request_vacancy_alerts(
     """Double opt-in to the alerts list through the newsletters app (same emails and tokens).
     The role types and regions travel in the signed confirmation link and take effect when the
     owner of the address follows it (``apply_confirmed_alert_options``), never before."""
-    from newsletters.services import request_subscription
+    from newsletters.subscriptions import request_subscription
 
     request_subscription(
         email=email,
@@ -83,7 +83,7 @@ def alert_audiences(vacancies: list[Vacancy], newsletter) -> dict[tuple[int, ...
     """Group the list's current subscribers by the vacancies their filters let through:
     {(vacancy ids): [subscriber ids]}; people whom none of them match are left out. Each
     different filter is one query (``VacancyQuerySet.matching``, as the vacancy list uses)."""
-    from newsletters.services import Recipients
+    from newsletters.sending import Recipients
 
     filters = {f.subscriber_id: f for f in AlertFilter.objects.all()}
     everything = tuple(v.pk for v in vacancies)
@@ -113,7 +113,7 @@ def announce_vacancies(*, vacancy_ids: list[int] | None = None, now=None) -> lis
     issue, sent to them alone (a segmented newsletters Send). Each advert is announced once
     (a VacancyAlert row per advert) and each reader is in one audience, so nobody hears of an
     advert twice. Returns the Sends (none when there is nothing new or nobody wants it)."""
-    from newsletters.services import schedule_send
+    from newsletters.sending import schedule_send
 
     newsletter = alerts_list()
     now = now or timezone.now()

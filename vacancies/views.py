@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.access import acts_as_staff
 from billing import cards
 from billing import services as billing
-from newsletters import services as newsletter_services
+from newsletters import subscriptions
 from newsletters.models import Subscriber
 from tasp.views import sandboxed
 
@@ -315,7 +315,7 @@ def alerts(request):
     return render(
         request,
         "vacancies/alerts.html",
-        {"form": form, "consent_wording": newsletter_services.CONSENT_WORDING},
+        {"form": form, "consent_wording": subscriptions.CONSENT_WORDING},
     )
 
 

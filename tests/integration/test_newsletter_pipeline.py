@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsletters import services
+from newsletters import sending
 from newsletters.models import Batch, Delivery, Send, Subscriber
 from tests.conftest import start_smtp_server
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
@@ -34,7 +34,7 @@ def test_a_full_send_reaches_every_active_subscriber_exactly_once(
     subscribe(newsletter, 2, status=Subscriber.Status.UNSUBSCRIBED)
     issue = IssueFactory(newsletter=newsletter, title="Newsletter - Spring 2020")
 
-    send = services.schedule_send(issue=issue, newsletter=newsletter)
+    send = sending.schedule_send(issue=issue, newsletter=newsletter)
 
     assert wait_until(lambda: Send.objects.get(pk=send.pk).status == Send.Status.SENT)
     assert recipients(smtp_server.messages) == sorted(r.email for r in readers)
@@ -76,7 +76,7 @@ def test_temporary_failures_retry_and_permanent_ones_fail(settings, smtp_server,
     flaky = Flaky(smtp_server, temporary={slow, readers[2].email}, permanent={gone})
     controller, settings.EMAIL_PORT = start_smtp_server(flaky)
     try:
-        send = services.schedule_send(
+        send = sending.schedule_send(
             issue=IssueFactory(newsletter=newsletter), newsletter=newsletter
         )
         assert wait_until(
@@ -107,7 +107,7 @@ def test_a_mail_server_outage_charges_no_one_and_the_send_completes_when_it_is_b
         probe.bind(("127.0.0.1", 0))
         settings.EMAIL_PORT = port = probe.getsockname()[1]
 
-    send = services.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    send = sending.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
 
     assert wait_until(lambda: Batch.objects.filter(send=send, connection_failures__gte=1).exists())
     assert list(Delivery.objects.values_list("status", "attempts").distinct()) == [("queued", 0)]
@@ -189,7 +189,7 @@ def test_a_worker_killed_mid_send_leaves_no_one_without_the_issue(
     controller, port = start_smtp_server(slow)
     newsletter = NewsletterFactory()
     readers = subscribe(newsletter, 60)
-    send = services.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    send = sending.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
     first = start_worker_process(private_task_queue, port, {})
     second = None
     try:
@@ -205,7 +205,7 @@ def test_a_worker_killed_mid_send_leaves_no_one_without_the_issue(
         # The sweeper finds the killed batch (and any not yet run) and queues them again.
         assert wait_until(
             lambda: (
-                services.requeue_stale_batches(timeout=timedelta(seconds=2)) >= 0
+                sending.requeue_stale_batches(timeout=timedelta(seconds=2)) >= 0
                 and Send.objects.get(pk=send.pk).status == Send.Status.SENT
             ),
             timeout=90,

@@ -3,6 +3,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from newsletters import sending, subscriptions
 from newsletters.models import Delivery, ErasedAddress, Send, Subscriber
 from newsletters.tasks import send_test_task
 from tests.helpers import log_in_with_second_factor
@@ -83,10 +84,9 @@ def test_scheduling_in_the_past_is_a_form_error(staff_client, issue):
 
 
 def test_progress_pause_and_resume(staff_client, issue):
-    from newsletters import services
 
     send = Send.objects.create(issue=issue, newsletter=issue.newsletter)
-    services.start_send(send_id=send.pk)
+    sending.start_send(send_id=send.pk)
 
     progress = staff_client.get(reverse("admin:newsletters_send_progress", args=[send.pk])).json()
     assert (progress["total"], progress["remaining"], progress["status"]) == (3, 3, "sending")
@@ -129,14 +129,13 @@ def test_subscriber_data_export_and_erasure(staff_client, issue):
 
 
 def test_an_erased_person_is_not_added_back_by_membership_or_import(issue):
-    from newsletters import services
     from newsletters.imports import import_subscribers
 
     erased = Subscriber.objects.first()
-    services.erase_subscribers(subscribers=Subscriber.objects.filter(pk=erased.pk))
+    subscriptions.erase_subscribers(subscribers=Subscriber.objects.filter(pk=erased.pk))
 
     assert (
-        services.subscribe_member(
+        subscriptions.subscribe_member(
             email=erased.email, name="Back", organisation="X", newsletter=issue.newsletter
         )
         is None
@@ -182,11 +181,10 @@ def test_staff_cancel_a_scheduled_send_and_may_schedule_the_issue_again(staff_cl
 
     from django.utils import timezone
 
-    from newsletters import services
     from newsletters.models import Issue
 
     later = timezone.now() + timedelta(days=1)
-    send = services.schedule_send(issue=issue, newsletter=issue.newsletter, at=later)
+    send = sending.schedule_send(issue=issue, newsletter=issue.newsletter, at=later)
     progress = staff_client.get(reverse("admin:newsletters_send_progress", args=[send.pk])).json()
     assert progress["control_url"].endswith("/cancel/")
 
@@ -196,18 +194,17 @@ def test_staff_cancel_a_scheduled_send_and_may_schedule_the_issue_again(staff_cl
     issue.refresh_from_db()
     assert send.status == Send.Status.CANCELLED
     assert issue.status == Issue.Status.DRAFT
-    assert services.start_due_sends(now=later + timedelta(minutes=1)) == 0  # it never starts
-    again = services.schedule_send(issue=issue, newsletter=issue.newsletter, at=later)
+    assert sending.start_due_sends(now=later + timedelta(minutes=1)) == 0  # it never starts
+    again = sending.schedule_send(issue=issue, newsletter=issue.newsletter, at=later)
     assert again.status == Send.Status.SCHEDULED
 
 
 def test_a_started_send_cannot_be_cancelled_or_deleted(staff_client, issue):
-    from newsletters import services
 
-    send = services.schedule_send(issue=issue, newsletter=issue.newsletter)
-    services.start_send(send_id=send.pk)
+    send = sending.schedule_send(issue=issue, newsletter=issue.newsletter)
+    sending.start_send(send_id=send.pk)
 
-    assert services.cancel_send(send=send) is False
+    assert sending.cancel_send(send=send) is False
     staff_client.post(
         reverse("admin:newsletters_send_changelist"),
         {"action": "delete_selected", "_selected_action": [send.pk], "post": "yes"},

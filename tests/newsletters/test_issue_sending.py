@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from newsletters import services
+from newsletters import sending, subscriptions
 from newsletters.models import Delivery, Issue, Send, Subscriber, Subscription
 from tests.newsletters.factories import (
     IssueFactory,
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def run_send(send, django_capture_on_commit_callbacks):
     """What the workers do, in this process: start the send, then each batch."""
-    batches = services.start_send(send_id=send.pk)
+    batches = sending.start_send(send_id=send.pk)
     for batch in batches:
-        services.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)
     send.refresh_from_db()
     return batches
 
@@ -50,12 +50,12 @@ def test_a_send_reaches_every_active_subscriber_once_and_no_one_else(
 def test_running_a_batch_again_never_resends(newsletter, mailoutbox):
     subscribe(newsletter, 4)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
-    services.send_batch(batch_id=batch.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
+    sending.send_batch(batch_id=batch.pk)
     send.status = Send.Status.SENDING  # even if something reopened it
     send.save()
 
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
 
     assert len(mailoutbox) == 4
 
@@ -63,10 +63,10 @@ def test_running_a_batch_again_never_resends(newsletter, mailoutbox):
 def test_someone_who_unsubscribes_after_the_start_gets_nothing(newsletter, mailoutbox):
     stays, leaves = subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
 
-    services.unsubscribe(subscriber=leaves)
-    services.send_batch(batch_id=batch.pk)
+    subscriptions.unsubscribe(subscriber=leaves)
+    sending.send_batch(batch_id=batch.pk)
 
     assert [m.to for m in mailoutbox] == [[f"{stays.name} <{stays.email}>"]]
     assert Delivery.objects.get(subscriber=leaves).status == Delivery.Status.SKIPPED
@@ -78,8 +78,8 @@ def test_messages_carry_list_headers_and_both_parts(newsletter, mailoutbox):
         issue=IssueFactory(newsletter=newsletter, title="Newsletter - Spring 2020"),
         newsletter=newsletter,
     )
-    (batch,) = services.start_send(send_id=send.pk)
-    services.send_batch(batch_id=batch.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
+    sending.send_batch(batch_id=batch.pk)
 
     (message,) = mailoutbox
     headers = message.extra_headers
@@ -107,10 +107,10 @@ def test_messages_carry_list_headers_and_both_parts(newsletter, mailoutbox):
 
 def test_an_issue_cannot_be_sent_twice_to_a_list(newsletter, django_capture_on_commit_callbacks):
     issue = IssueFactory(newsletter=newsletter)
-    services.schedule_send(issue=issue, newsletter=newsletter)
+    sending.schedule_send(issue=issue, newsletter=newsletter)
 
-    with pytest.raises(services.SendRefused, match="already been sent"):
-        services.schedule_send(issue=issue, newsletter=newsletter)
+    with pytest.raises(sending.SendRefused, match="already been sent"):
+        sending.schedule_send(issue=issue, newsletter=newsletter)
     assert Send.objects.count() == 1
 
 
@@ -126,12 +126,12 @@ def test_scheduled_sends_start_when_due(
     started = []
     monkeypatch.setattr(start_send_task, "delay", started.append)
     later = timezone.now() + timedelta(hours=2)
-    send = services.schedule_send(
+    send = sending.schedule_send(
         issue=IssueFactory(newsletter=newsletter), newsletter=newsletter, at=later
     )
 
-    assert services.start_due_sends() == 0
-    assert services.start_due_sends(now=later + timedelta(seconds=1)) == 1
+    assert sending.start_due_sends() == 0
+    assert sending.start_due_sends(now=later + timedelta(seconds=1)) == 1
     assert started == [send.pk]
 
 
@@ -143,13 +143,13 @@ def test_the_sweeper_requeues_stale_batches_only(newsletter, monkeypatch):
 
     subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
     queued = []
     monkeypatch.setattr(send_batch_task, "delay", queued.append)
 
-    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
+    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
     Batch.objects.filter(pk=batch.pk).update(queued_at="2026-01-01T00:00Z")
-    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
     assert queued == [batch.pk]
 
 
@@ -158,14 +158,14 @@ def test_a_paused_send_sends_nothing_until_resumed(
 ):
     subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
-    services.pause_send(send=send)
+    (batch,) = sending.start_send(send_id=send.pk)
+    sending.pause_send(send=send)
 
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
     assert mailoutbox == []
 
-    services.resume_send(send=send)
-    services.send_batch(batch_id=batch.pk)
+    sending.resume_send(send=send)
+    sending.send_batch(batch_id=batch.pk)
     assert len(mailoutbox) == 2
 
 
@@ -185,7 +185,7 @@ def test_rich_text_is_sanitised():
 def test_test_sends_are_marked_and_leave_no_deliveries(newsletter):
     issue = IssueFactory(newsletter=newsletter)
 
-    services.send_test(issue=issue, newsletter=newsletter, emails=["editor@example.com"])
+    sending.send_test(issue=issue, newsletter=newsletter, emails=["editor@example.com"])
 
     assert mail.outbox[0].subject.startswith("[TEST] ")
     assert Delivery.objects.count() == 0
@@ -200,14 +200,14 @@ def test_a_send_pauses_itself_past_the_error_threshold_and_tells_staff(
     settings.NEWSLETTER_ERROR_THRESHOLD = 0.5
     subscribe(newsletter, 4)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
 
     def refuse(self, *, message):
         raise transport.DeliveryError(554, "Transaction failed")
 
     monkeypatch.setattr(transport.BackendTransport, "send", refuse)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
@@ -220,15 +220,15 @@ def test_the_rate_limit_holds_messages_per_second(settings, monkeypatch):
     settings.NEWSLETTER_MAX_RATE = 2
     now = [1000.2]
     slept = []
-    monkeypatch.setattr(services.time, "time", lambda: now[0])
+    monkeypatch.setattr(sending.time, "time", lambda: now[0])
 
     def sleep(seconds):
         slept.append(seconds)
         now[0] += seconds
 
-    monkeypatch.setattr(services.time, "sleep", sleep)
+    monkeypatch.setattr(sending.time, "sleep", sleep)
     for _ in range(5):
-        services.throttle()
+        sending.throttle()
 
     assert len(slept) == 2  # messages 3 and 5 each waited for the next second
 
@@ -241,12 +241,12 @@ def test_people_who_left_after_the_start_are_skipped_not_failed(
     subscribe(newsletter, 1)
     leavers = subscribe(newsletter, 3)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
     for leaver in leavers:
-        services.unsubscribe(subscriber=leaver)
+        subscriptions.unsubscribe(subscriber=leaver)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.SENT and callbacks == []  # no pause, no staff alert
@@ -265,7 +265,7 @@ def test_the_sweeper_leaves_a_batch_a_worker_started_recently(newsletter, monkey
 
     subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
     queued = []
     monkeypatch.setattr(send_batch_task, "delay", queued.append)
     # Queued long ago (it waited behind other batches), started a moment ago: running.
@@ -273,9 +273,9 @@ def test_the_sweeper_leaves_a_batch_a_worker_started_recently(newsletter, monkey
         queued_at="2026-01-01T00:00Z", started_at=timezone.now() - timedelta(minutes=1)
     )
 
-    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
+    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
     Batch.objects.filter(pk=batch.pk).update(started_at="2026-01-01T00:01Z")
-    assert services.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
     assert queued == [batch.pk]
 
 
@@ -284,10 +284,10 @@ def test_sending_stamps_the_batch_when_it_starts(newsletter, mailoutbox):
 
     subscribe(newsletter, 1)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
     assert batch.started_at is None
 
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
 
     assert Batch.objects.get(pk=batch.pk).started_at is not None
 
@@ -311,15 +311,15 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch):
         send_batch_task, "apply_async", lambda args, countdown: requeued.append(countdown)
     )
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
 
-    sending, release = threading.Event(), threading.Event()
+    in_flight, release = threading.Event(), threading.Event()
     original = transport.BackendTransport.send
     sent_by = []
 
     def slow_send(self, *, message):
         if threading.current_thread().name == "first-worker":
-            sending.set()
+            in_flight.set()
             release.wait(timeout=20)
         sent_by.append(threading.current_thread().name)
         original(self, message=message)
@@ -328,15 +328,15 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch):
 
     def first_worker():
         try:
-            services.send_batch(batch_id=batch.pk)
+            sending.send_batch(batch_id=batch.pk)
         finally:
             connection.close()
 
     worker = threading.Thread(target=first_worker, name="first-worker")
     worker.start()
     try:
-        assert sending.wait(timeout=20)
-        services.send_batch(batch_id=batch.pk)  # the duplicate, while the first one sends
+        assert in_flight.wait(timeout=20)
+        sending.send_batch(batch_id=batch.pk)  # the duplicate, while the first one sends
         assert requeued == [] and sent_by == []
     finally:
         release.set()

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from newsletters import services
+from newsletters import sending
 from newsletters.models import Batch, Delivery, Send, Subscriber
 from newsletters.tasks import send_batch_task
 from tests.conftest import start_smtp_server
@@ -27,7 +27,7 @@ def retries(monkeypatch):
 def start(newsletter, count):
     readers = subscribe(newsletter, count)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = services.start_send(send_id=send.pk)
+    (batch,) = sending.start_send(send_id=send.pk)
     return readers, send, batch
 
 
@@ -95,7 +95,7 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.send_batch(batch_id=batch.pk)
+            sending.send_batch(batch_id=batch.pk)
     finally:
         controller.stop()
 
@@ -110,8 +110,8 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
 
     # Once the mail settings are fixed, resuming sends the rest.
     settings.EMAIL_PORT = start_smtp_server(smtp_server)[1]
-    services.resume_send(send=send)
-    services.send_batch(batch_id=batch.pk)
+    sending.resume_send(send=send)
+    sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
@@ -128,7 +128,7 @@ def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_
     refuser = RefusesUs(smtp_server, refuse_at="DATA", accept=1, pipelining=pipelining)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
     try:
-        services.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)
     finally:
         controller.stop()
 
@@ -167,12 +167,12 @@ def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
         return send
 
     monkeypatch.setattr(transport.BackendTransport, "send", failing(503))
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
     assert len(retries) == 1  # the batch waits, with backoff
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
 
     monkeypatch.setattr(transport.BackendTransport, "send", failing(401))
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED and "HTTP 401" in send.paused_reason
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
@@ -185,8 +185,8 @@ def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(
     readers, send, batch = start(newsletter, 3)
     server_port, settings.EMAIL_PORT = settings.EMAIL_PORT, unused_port()  # nothing listens
 
-    services.send_batch(batch_id=batch.pk)
-    services.send_batch(batch_id=batch.pk)  # the retry, still down
+    sending.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)  # the retry, still down
 
     assert retries == [((batch.pk,), 30), ((batch.pk,), 60)]  # backoff, not per recipient
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
@@ -196,7 +196,7 @@ def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(
     assert send.status == Send.Status.SENDING
 
     settings.EMAIL_PORT = server_port  # back
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
@@ -215,7 +215,7 @@ def test_a_long_outage_pauses_the_send_with_every_row_left_to_resume(
 
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            services.send_batch(batch_id=batch.pk)
+            sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
@@ -224,8 +224,8 @@ def test_a_long_outage_pauses_the_send_with_every_row_left_to_resume(
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
 
     settings.EMAIL_PORT = server_port
-    services.resume_send(send=send)
-    services.send_batch(batch_id=batch.pk)
+    sending.resume_send(send=send)
+    sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
@@ -250,7 +250,7 @@ def test_a_server_that_hangs_up_between_messages_gets_the_whole_batch_in_one_run
     readers, send, batch = start(newsletter, 3)
     controller, settings.EMAIL_PORT = start_smtp_server(HangsUpAfterEachMessage(smtp_server))
     try:
-        services.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)
     finally:
         controller.stop()
 
@@ -274,7 +274,7 @@ def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
     _readers, send, batch = start(newsletter, 2)
 
-    services.send_batch(batch_id=batch.pk)
+    sending.send_batch(batch_id=batch.pk)
 
     assert retries == [((batch.pk,), 30)]
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
@@ -301,7 +301,7 @@ def test_a_recipient_refused_at_rcpt_is_still_failed_and_bounced(
     gone = readers[1]
     controller, settings.EMAIL_PORT = start_smtp_server(NoSuchUser(smtp_server, gone.email))
     try:
-        services.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)
     finally:
         controller.stop()
 

@@ -3,7 +3,7 @@ from anymail.signals import AnymailTrackingEvent, tracking
 
 from membership.models import Membership
 from membership.signals import membership_activated
-from newsletters import services
+from newsletters import subscriptions
 from newsletters.models import Subscriber, Subscription
 from tests.membership.factories import MembershipFactory
 from tests.newsletters.factories import NewsletterFactory, SubscriberFactory
@@ -36,7 +36,7 @@ def test_a_representative_who_unsubscribed_everything_is_not_resubscribed(user):
     SubscriberFactory(email=user.email, status=Subscriber.Status.UNSUBSCRIBED)
     membership = MembershipFactory(managed_by=user)
 
-    assert services.subscribe_representatives(membership=membership) == 0
+    assert subscriptions.subscribe_representatives(membership=membership) == 0
     assert not Subscription.objects.filter(newsletter=newsletter).exists()
 
 
@@ -45,7 +45,7 @@ def test_a_pending_sign_up_made_active_by_membership_records_the_soft_opt_in(use
     pending = SubscriberFactory(email=user.email, status=Subscriber.Status.PENDING)
     membership = MembershipFactory(managed_by=user)
 
-    assert services.subscribe_representatives(membership=membership) >= 1
+    assert subscriptions.subscribe_representatives(membership=membership) >= 1
 
     pending.refresh_from_db()
     assert pending.status == Subscriber.Status.ACTIVE

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from membership.models import Membership
 from membership.signals import membership_activated
-from newsletters import services
+from newsletters import subscriptions
 from newsletters.demo import seed_demo
 from newsletters.models import MAIN_NEWSLETTER_SLUG, Newsletter, Subscription
 from tests.helpers import log_in_with_second_factor
@@ -56,7 +56,7 @@ def test_representatives_join_every_list_marked_for_them_whatever_its_slug(user)
     NewsletterFactory(slug="members-briefing", name="Members' briefing", for_representatives=True)
     membership = MembershipFactory(managed_by=user)
 
-    assert services.subscribe_representatives(membership=membership) == 1
+    assert subscriptions.subscribe_representatives(membership=membership) == 1
     assert lists_of(user.email) == {"members-briefing"}
 
 
@@ -68,10 +68,10 @@ def test_with_no_list_for_representatives_activation_logs_a_warning(user, monkey
     # same process may have reconfigured logging, so caplog's root handler is not dependable.
     warnings = []
     monkeypatch.setattr(
-        services.logger, "warning", lambda message, *args: warnings.append(message % args)
+        subscriptions.logger, "warning", lambda message, *args: warnings.append(message % args)
     )
 
-    assert services.subscribe_representatives(membership=membership) == 0
+    assert subscriptions.subscribe_representatives(membership=membership) == 0
 
     assert any("No newsletter list is marked for members' representatives" in w for w in warnings)
     assert lists_of(user.email) == set()

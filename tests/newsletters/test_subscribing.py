@@ -258,7 +258,7 @@ def test_preferences_offer_public_lists_and_the_subscribers_own(client, newslett
 def test_ticking_lists_again_after_unsubscribing_resubscribes_with_fresh_consent(
     client, newsletter
 ):
-    from newsletters.services import CONSENT_WORDING
+    from newsletters.subscriptions import CONSENT_WORDING
 
     (reader,) = subscribe(newsletter, 1, lawful_basis=Subscriber.Basis.SOFT_OPT_IN)
     client.post(reverse("newsletters:unsubscribe", args=[reader.token]))
@@ -302,7 +302,7 @@ def test_a_bounced_or_complained_address_cannot_resubscribe_from_preferences(
 
 
 def test_the_subscribe_form_shows_the_consent_wording_it_records(client, newsletter):
-    from newsletters.services import CONSENT_WORDING
+    from newsletters.subscriptions import CONSENT_WORDING
 
     page = client.get(reverse("newsletters:subscribe")).content.decode()
 

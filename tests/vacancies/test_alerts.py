@@ -143,7 +143,8 @@ def test_each_reader_gets_one_digest_of_only_the_adverts_their_filters_let_throu
 
 
 def test_a_segmented_send_delivers_only_to_its_audience_still_subscribed():
-    from newsletters.services import start_send, unsubscribe
+    from newsletters.sending import start_send
+    from newsletters.subscriptions import unsubscribe
 
     chosen = _reader("chosen@example.org")
     leaver = _reader("leaver@example.org")

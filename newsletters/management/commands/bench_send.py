@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from newsletters import services
+from newsletters import sending
 from newsletters.models import Issue, Item, Newsletter, Section, Send, Subscriber, Subscription
 
 QUERY_COUNTER = "bench:queries"
@@ -93,7 +93,7 @@ class Command(BaseCommand):
             from tasp.celery import app
 
             app.conf.task_default_queue = queue
-            send = services.schedule_send(issue=issue, newsletter=newsletter)
+            send = sending.schedule_send(issue=issue, newsletter=newsletter)
             deadline = time.monotonic() + options["timeout"]
             while Send.objects.get(pk=send.pk).status != Send.Status.SENT:
                 if time.monotonic() > deadline:
