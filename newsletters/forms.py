@@ -1,11 +1,11 @@
 from django import forms
 
-from tasp.forms import ModelMultipleChoiceField, NameField
+from tasp.forms import HoneypotForm, ModelMultipleChoiceField, NameField
 
 from .models import Newsletter
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(HoneypotForm):
     name = NameField(max_length=150, required=False, label="Your name")
     email = forms.EmailField(max_length=254, label="Email address")
     organisation = NameField(max_length=200, required=False, label="Organisation")
@@ -15,21 +15,11 @@ class SubscribeForm(forms.Form):
         label="Send me",
         error_messages={"required": "Choose at least one list."},
     )
-    # Bots fill every field; people never see this one.
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("newsletters", list(self.fields["newsletters"].queryset[:1]))
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class PreferencesForm(forms.Form):

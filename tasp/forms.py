@@ -78,3 +78,18 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         low, high = connections[self.queryset.db].ops.integer_field_range(field.get_internal_type())
         number = int(text)
         return (low is None or number >= low) and (high is None or number <= high)
+
+
+class HoneypotForm(forms.Form):
+    """A field people never see (templates/_honeypot.html) and bots fill in: ``is_bot`` says so,
+    and the view then answers as if it had worked and saves nothing."""
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tasp.forms import NameField
+from tasp.forms import HoneypotForm, NameField
 
 from .models import LONDON, Vacancy, sanitise_description
 from .validators import too_big_message
@@ -70,14 +70,7 @@ class VacancyCleaningMixin:
         return cleaned
 
 
-class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
-    # A field people cannot see; bots fill every field they find.
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
+class VacancyForm(HoneypotForm, VacancyCleaningMixin, forms.ModelForm):
     class Meta:
         model = Vacancy
         fields = VACANCY_FIELDS + BILLING_FIELDS
@@ -117,11 +110,6 @@ class VacancyForm(VacancyCleaningMixin, forms.ModelForm):
         else:
             for name in ("billing_name", "billing_address", "billing_email"):
                 self.fields[name].required = True
-        self.fields["website"].widget.attrs["class"] = "honeypot"
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
     def clean_job_pack(self):
         if self.job_pack_stopped:
@@ -217,15 +205,6 @@ class AlertOptionsForm(forms.Form):
     )
 
 
-class AlertSubscribeForm(AlertOptionsForm):
+class AlertSubscribeForm(HoneypotForm, AlertOptionsForm):
     email = forms.EmailField(label="Email address", max_length=254)
     name = NameField(label="Your name", max_length=150, required=False)
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
