@@ -4,7 +4,6 @@ import hashlib
 from datetime import timedelta
 from typing import Self
 
-import nh3
 from django.conf import settings
 from django.core import signing
 from django.db import models
@@ -15,36 +14,13 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from tasp.html import clean_html
 from tasp.states import Moves, MovesQuerySet
-
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "a",
-    "ul",
-    "ol",
-    "li",
-    "h3",
-    "h4",
-    "blockquote",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
 def sanitise_html(html: str) -> str:
     """Whatever an editor lets through, only simple formatting and http(s)/mailto links stay."""
-    return nh3.clean(
-        html or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+    return clean_html(html)
 
 
 def html_to_text(html: str) -> str:

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Self
 from zoneinfo import ZoneInfo
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -17,31 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tasp.html import clean_html
 from tasp.states import Moves
 
 from .validators import validate_job_pack
 
 LONDON = ZoneInfo("Europe/London")
 
-# The tags a description may keep; everything else (scripts, styles, event handlers) is removed.
-DESCRIPTION_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "h3", "h4"}
-DESCRIPTION_ATTRIBUTES = {"a": {"href", "title"}}
-
 
 def sanitise_description(html: str) -> str:
     """Keep simple formatting and links; plain text typed into the box keeps its paragraphs."""
-    html = (html or "").strip()
-    if html and "<" not in html:
-        from django.utils.html import linebreaks
-
-        html = linebreaks(html)
-    return nh3.clean(
-        html,
-        tags=DESCRIPTION_TAGS,
-        attributes=DESCRIPTION_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener",
-    )
+    return clean_html(html, from_public=True)
 
 
 # --- Job pack files: the content decides the type, never the name ---------------------------
