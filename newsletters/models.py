@@ -41,7 +41,6 @@ RESERVED_SLUGS = {"feed", "subscribe", "confirm", "unsubscribe", "preferences"}
 
 # The two lists the site relies on; migrations make both (newsletters 0005, vacancies 0003).
 MAIN_NEWSLETTER_SLUG = "tasp-newsletter"
-VACANCY_ALERTS_SLUG = "vacancy-alerts"
 
 
 class NewsletterQuerySet(models.QuerySet):
@@ -82,11 +81,23 @@ class Newsletter(models.Model):
         default=False,
         help_text="Members' representatives join this list when their membership becomes active.",
     )
+    for_vacancy_alerts = models.BooleanField(
+        "for vacancy alerts",
+        default=False,
+        help_text="New vacancy adverts are sent to this list (one list at most).",
+    )
 
     objects = NewsletterQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["for_vacancy_alerts"],
+                condition=Q(for_vacancy_alerts=True),
+                name="one_vacancy_alerts_list",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -16,21 +16,25 @@ ALERT_WINDOW = timedelta(days=2)  # only adverts published this recently are new
 
 
 def alerts_list():
-    """The newsletters app's "Vacancy alerts" list; migrations make it, and it is made again
-    here if staff ever delete it, so publishing never fails for want of it."""
-    from newsletters.models import VACANCY_ALERTS_SLUG, Newsletter
+    """The newsletters app's list marked "for vacancy alerts"; a migration makes it, and it is
+    made again here if staff ever delete or unmark it, so publishing never fails for want of it."""
+    from newsletters.models import Newsletter
 
-    newsletter, _ = Newsletter.objects.get_or_create(
-        slug=VACANCY_ALERTS_SLUG,
-        defaults={
-            "name": "Vacancy alerts",
-            "description": "An email when a new vacancy is published on the TASP website.",
-            "is_public": True,
-            "in_archive": False,
-            "options_url_name": "vacancies:alert-options",
-        },
+    newsletter = Newsletter.objects.filter(for_vacancy_alerts=True).first()
+    if newsletter is not None:
+        return newsletter
+    slug, number = "vacancy-alerts", 2
+    while Newsletter.objects.filter(slug=slug).exists():
+        slug, number = f"vacancy-alerts-{number}", number + 1
+    return Newsletter.objects.create(
+        for_vacancy_alerts=True,
+        slug=slug,
+        name="Vacancy alerts",
+        description="An email when a new vacancy is published on the TASP website.",
+        is_public=True,
+        in_archive=False,
+        options_url_name="vacancies:alert-options",
     )
-    return newsletter
 
 
 def request_vacancy_alerts(

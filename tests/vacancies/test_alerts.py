@@ -349,3 +349,15 @@ def test_a_name_with_control_characters_is_refused_on_the_alerts_form(client, na
 
     assert message in response.content.decode()
     assert not Subscriber.objects.exists()
+
+
+def test_the_alerts_list_is_found_by_its_field_not_its_slug():
+    from newsletters.models import Newsletter
+
+    made = alerts.alerts_list()
+    Newsletter.objects.filter(pk=made.pk).update(slug="jobs", name="Jobs by email")
+    assert alerts.alerts_list().pk == made.pk  # staff may rename it
+
+    Newsletter.objects.filter(pk=made.pk).update(slug="vacancy-alerts", for_vacancy_alerts=False)
+    again = alerts.alerts_list()  # unmarked by staff: a marked one is made, with a free slug
+    assert again.pk != made.pk and again.for_vacancy_alerts and again.slug == "vacancy-alerts-2"
