@@ -152,6 +152,12 @@ def submit_renewal(
     return invoice
 
 
+def _days_left(year: MembershipYear, today: date) -> tuple[int, int]:
+    """(days left in the membership year, counting today; days in the year)."""
+    days_in_year = (year.ends_on - year.starts_on).days + 1
+    return max(0, min(days_in_year, (year.ends_on - today).days + 1)), days_in_year
+
+
 def midyear_charge(membership: Membership, new_fee: Decimal, today: date) -> Decimal:
     """What moving up to ``new_fee`` costs today: the difference from the fee already charged,
     for the days left in the year (``MEMBERSHIP_MIDYEAR_CHARGE = "pro_rata"``, the default) or
@@ -161,9 +167,7 @@ def midyear_charge(membership: Membership, new_fee: Decimal, today: date) -> Dec
         return ZERO
     if settings.MEMBERSHIP_MIDYEAR_CHARGE == "full":
         return difference
-    year = membership.year
-    days_in_year = (year.ends_on - year.starts_on).days + 1
-    days_left = max(0, min(days_in_year, (year.ends_on - today).days + 1))
+    days_left, days_in_year = _days_left(membership.year, today)
     return (difference * days_left / days_in_year).quantize(CENT)
 
 
@@ -177,8 +181,7 @@ def _midyear_line(membership: Membership, change: MembershipChange, today: date)
     if settings.MEMBERSHIP_MIDYEAR_CHARGE == "full":
         description += "; the difference is charged in full."
     else:
-        days_in_year = (year.ends_on - year.starts_on).days + 1
-        days_left = (year.ends_on - today).days + 1
+        days_left, days_in_year = _days_left(year, today)
         description += (
             f"; the difference is charged for the {days_left} of {days_in_year} days "
             f"left in the year (to 31 March {year.ends_on.year})."

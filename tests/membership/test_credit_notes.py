@@ -14,7 +14,7 @@ from billing.pdf import render_credit_note_pdf, render_invoice_pdf
 from membership import services
 from membership.models import Membership
 from tests.helpers import log_in_with_second_factor
-from tests.membership.factories import FeeScheduleFactory, MembershipFactory
+from tests.membership.factories import FeeScheduleFactory, MembershipFactory, representatives
 from tests.membership.test_invoice_pdf import assert_laid_out_cleanly
 
 pytestmark = pytest.mark.django_db
@@ -196,11 +196,7 @@ def test_a_zero_invoice_is_settled_at_once_not_emailed_or_chased(sent_mail, busi
     with sent_mail() as outbox:
         invoice = services.submit_renewal(
             membership=membership,
-            representatives=[
-                services.RepresentativeData(
-                    name="Pat Manager", email="manager@example.org", role="business_manager"
-                )
-            ],
+            representatives=representatives(1),
             po_number="",
             user=business_manager,
         )
@@ -282,11 +278,7 @@ def test_members_download_receipts_and_credit_notes_from_their_account(
     membership = MembershipFactory(managed_by=business_manager)
     invoice = services.submit_renewal(
         membership=membership,
-        representatives=[
-            services.RepresentativeData(
-                name="Pat Manager", email="manager@example.org", role="business_manager"
-            )
-        ],
+        representatives=representatives(1),
         po_number="",
         user=business_manager,
     )
