@@ -6,7 +6,7 @@ from typing import Self
 
 from django.conf import settings
 from django.core import signing
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
@@ -483,7 +483,31 @@ class Send(Moves, models.Model):
         }
 
 
+def backoff_seconds(attempt: int) -> float:
+    """How long to wait before try number ``attempt + 1``: NEWSLETTER_RETRY_BASE_SECONDS,
+    doubling each time. Used for a recipient's retries and for an unreachable mail server."""
+    return settings.NEWSLETTER_RETRY_BASE_SECONDS * 2 ** (attempt - 1)
+
+
 class BatchQuerySet(models.QuerySet):
+    def requeue(self, *, delay: float = 0.0, **fields) -> int:
+        """The one way a batch goes (back) on the queue: its first run, a retry, a backoff, a
+        resume, the sweeper. Stamps ``queued_at`` (when it is due) with ``fields``, and sends
+        the tasks once the transaction commits; returns how many batches."""
+        from .tasks import send_batch_task
+
+        ids = list(self.values_list("pk", flat=True))
+        Batch.objects.filter(pk__in=ids).update(
+            queued_at=timezone.now() + timedelta(seconds=delay), **fields
+        )
+
+        def dispatch():
+            for pk in ids:
+                send_batch_task.apply_async((pk,), countdown=delay or None)
+
+        transaction.on_commit(dispatch)
+        return len(ids)
+
     def stale(self, timeout: timedelta) -> Self:
         """Unfinished batches of running sends with no word (queued or started) past the timeout."""
         return (

@@ -18,6 +18,8 @@ from email.utils import formataddr, formatdate
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -109,22 +111,29 @@ def new_message_id(domain: str) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def list_headers(
-    *, newsletter, unsubscribe_url: str, send_header: str, message_id: str
-) -> dict[str, str]:
-    return {
-        "Message-ID": message_id,
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": newsletter.list_id,
-        "Auto-Submitted": "auto-generated",
-        "Precedence": "bulk",
-        "X-TASP-Send": send_header,
-    }
+def list_headers(*, newsletter, send_header: str) -> list[tuple[str, str]]:
+    """The list headers every message of a send carries (RFC 2369, RFC 8058, RFC 3834)."""
+    headers = [
+        ("List-Id", newsletter.list_id),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ("Auto-Submitted", "auto-generated"),
+        ("Precedence", "bulk"),
+        ("X-TASP-Send", send_header),
+    ]
+    if newsletter.reply_to:
+        headers.append(("Reply-To", newsletter.reply_to))
+    return headers
+
+
+def personal_headers(*, message_id: str, unsubscribe_url: str) -> list[tuple[str, str]]:
+    """The headers that differ per recipient, besides To."""
+    return [("Message-ID", message_id), ("List-Unsubscribe", f"<{unsubscribe_url}>")]
 
 
 class MimeTemplate:
-    """The raw bytes of a multipart/alternative message with per-recipient holes."""
+    """One send's message: the raw bytes of a multipart/alternative message with per-recipient
+    holes for the SMTP fast path, and the same message as a Django email for other backends.
+    Both take their headers from ``list_headers`` and ``personal_headers``."""
 
     def __init__(
         self, rendered: RenderedIssue, *, newsletter, send_header: str, test: bool = False
@@ -140,14 +149,8 @@ class MimeTemplate:
             ("From", self.from_header),
             ("Subject", Header(subject, "utf-8").encode()),
             ("MIME-Version", "1.0"),
-            ("List-Id", newsletter.list_id),
-            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-            ("Auto-Submitted", "auto-generated"),
-            ("Precedence", "bulk"),
-            ("X-TASP-Send", send_header),
+            *list_headers(newsletter=newsletter, send_header=send_header),
         ]
-        if newsletter.reply_to:
-            fixed.append(("Reply-To", newsletter.reply_to))
         self.fixed_headers = CRLF.join(f"{k}: {v}".encode() for k, v in fixed)
         self.content_type = (
             f'Content-Type: multipart/alternative; boundary="{self.boundary}"'.encode()
@@ -166,10 +169,20 @@ class MimeTemplate:
         html, text = self.rendered.fill(name=name, urls=urls)
         return name, html, text, urls[0]
 
+    @property
+    def _message_id_ends(self) -> tuple[str, str]:
+        return f"<{self.send_header}.", f"@{self.domain}>"
+
     def message_id_for(self, delivery_id: int) -> str:
         """Stable per delivery: a batch sent again after a crash repeats the same Message-ID,
         which lets mail systems drop the duplicate."""
-        return f"<{self.send_header}.{delivery_id}@{self.domain}>"
+        start, end = self._message_id_ends
+        return f"{start}{delivery_id}{end}"
+
+    def message_id_sql(self) -> Concat:
+        """``message_id_for`` as SQL over a delivery's id, for recording a batch in one UPDATE."""
+        start, end = self._message_id_ends
+        return Concat(Value(start), Cast("pk", CharField()), Value(end))
 
     def build(
         self,
@@ -181,19 +194,16 @@ class MimeTemplate:
         unsubscribe_token: str | None = None,
     ) -> bytes:
         name, html, text, unsubscribe = self._personal(name, token, unsubscribe_token)
-        personal = CRLF.join(
-            [
-                f"To: {formataddr((name, one_line(email)))}".encode(),
-                f"Date: {formatdate(localtime=False)}".encode(),
-                f"Message-ID: {message_id}".encode(),
-                f"List-Unsubscribe: <{unsubscribe}>".encode(),
-            ]
-        )
+        personal = [
+            ("To", formataddr((name, one_line(email)))),
+            ("Date", formatdate(localtime=False)),
+            *personal_headers(message_id=message_id, unsubscribe_url=unsubscribe),
+        ]
         raw = b"".join(
             [
                 self.fixed_headers,
                 CRLF,
-                personal,
+                CRLF.join(f"{k}: {v}".encode() for k, v in personal),
                 CRLF,
                 self.content_type,
                 CRLF,
@@ -223,16 +233,24 @@ class MimeTemplate:
             body=text,
             from_email=self.from_header,
             to=[formataddr((name, email))],
-            reply_to=[self.newsletter.reply_to] if self.newsletter.reply_to else [],
-            headers=list_headers(
-                newsletter=self.newsletter,
-                unsubscribe_url=unsubscribe,
-                send_header=self.send_header,
-                message_id=message_id,
+            headers=dict(
+                [
+                    *list_headers(newsletter=self.newsletter, send_header=self.send_header),
+                    *personal_headers(message_id=message_id, unsubscribe_url=unsubscribe),
+                ]
             ),
         )
         message.attach_alternative(html, "text/html")
         return message
+
+    def send(self, transport, *, email: str, **personal) -> None:
+        """Send one recipient's message: raw bytes where the transport takes them (SMTP), a
+        Django email otherwise. ``personal``: name, token, message_id, unsubscribe_token."""
+        if transport.raw:
+            message = self.build(email=email, **personal)
+            transport.send(from_email=self.newsletter.from_email, to=email, message=message)
+        else:
+            transport.send(message=self.build_email(email=email, **personal))
 
 
 def _b64(text: str) -> bytes:

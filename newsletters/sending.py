@@ -14,8 +14,7 @@ from itertools import batched
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from tasp.mail import send_templated_email
@@ -28,6 +27,7 @@ from .models import (
     Send,
     Subscriber,
     Subscription,
+    backoff_seconds,
 )
 from .rendering import MimeTemplate, RenderedIssue, new_message_id
 from .subscriptions import suppress
@@ -142,15 +142,8 @@ def start_send(*, send_id: int) -> list[Batch]:
         Issue.objects.filter(pk=send.issue_id).move(Issue.Status.SENDING)
         if not batches:
             finish_send_if_done(send_id=send.pk)
-        transaction.on_commit(lambda: queue_batches(batches))
+        Batch.objects.filter(send=send).requeue()
     return batches
-
-
-def queue_batches(batches) -> None:
-    from .tasks import send_batch_task
-
-    for batch in batches:
-        send_batch_task.delay(batch.pk)
 
 
 def send_batch(*, batch_id: int) -> None:
@@ -169,7 +162,6 @@ def send_batch(*, batch_id: int) -> None:
     # Committed before the work starts: the sweeper judges staleness from the latest start, so
     # it leaves a batch that is running alone.
     Batch.objects.filter(pk=batch.pk).update(started_at=now)
-    retry_base = settings.NEWSLETTER_RETRY_BASE_SECONDS
     max_attempts = settings.NEWSLETTER_MAX_ATTEMPTS
     template = MimeTemplate(
         RenderedIssue(send.subject, send.html_template, send.text_template),
@@ -212,13 +204,7 @@ def send_batch(*, batch_id: int) -> None:
                         if error.stops_batch:
                             stopped = error  # this row and the rest stay queued, untouched
                             break
-                        record_failure(
-                            delivery,
-                            error,
-                            now=now,
-                            retry_base=retry_base,
-                            max_attempts=max_attempts,
-                        )
+                        record_failure(delivery, error, now=now, max_attempts=max_attempts)
                         done.append(delivery)
                     else:
                         sent_ids.append(delivery.pk)
@@ -229,11 +215,7 @@ def send_batch(*, batch_id: int) -> None:
                 status=Delivery.Status.SENT,
                 sent_at=timezone.now(),
                 attempts=F("attempts") + 1,
-                message_id=Concat(
-                    Value(f"<{send.header_id}."),
-                    Cast("pk", CharField()),
-                    Value(f"@{template.domain}>"),
-                ),
+                message_id=template.message_id_sql(),
             )
         if done:  # failures and skips: few, so a bulk update is cheap
             Delivery.objects.bulk_update(done, ["status", "attempts", "last_error", "retry_after"])
@@ -245,23 +227,17 @@ def send_batch(*, batch_id: int) -> None:
 
 def deliver(transport, template: MimeTemplate, delivery: Delivery) -> None:
     subscriber = delivery.subscriber
-    personal = {
-        "email": delivery.email,
-        "name": subscriber.name,
-        "token": subscriber.token,
-        "unsubscribe_token": subscriber.unsubscribe_token(template.newsletter.pk),
-        "message_id": template.message_id_for(delivery.pk),
-    }
-    if transport.raw:
-        raw = template.build(**personal)
-        transport.send(from_email=template.newsletter.from_email, to=delivery.email, message=raw)
-    else:
-        transport.send(message=template.build_email(**personal))
+    template.send(
+        transport,
+        email=delivery.email,
+        name=subscriber.name,
+        token=subscriber.token,
+        unsubscribe_token=subscriber.unsubscribe_token(template.newsletter.pk),
+        message_id=template.message_id_for(delivery.pk),
+    )
 
 
-def record_failure(
-    delivery: Delivery, error: DeliveryError, *, now, retry_base, max_attempts
-) -> None:
+def record_failure(delivery: Delivery, error: DeliveryError, *, now, max_attempts) -> None:
     delivery.attempts += 1
     delivery.last_error = str(error)[:500]
     if error.permanent or delivery.attempts >= max_attempts:
@@ -270,7 +246,7 @@ def record_failure(
         if error.hard_bounce:
             suppress(email=delivery.email, status=Subscriber.Status.BOUNCED)
     else:
-        delivery.retry_after = now + timedelta(seconds=retry_base * 2 ** (delivery.attempts - 1))
+        delivery.retry_after = now + timedelta(seconds=backoff_seconds(delivery.attempts))
 
 
 def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: bool) -> None:
@@ -300,13 +276,9 @@ def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: b
             f"row ({said}). No recipient was marked failed: resume once it is back.",
         )
         return
-    from .tasks import send_batch_task
-
-    delay = settings.NEWSLETTER_RETRY_BASE_SECONDS * 2 ** (failures - 1)
-    Batch.objects.filter(pk=batch.pk).update(
-        connection_failures=failures, queued_at=timezone.now() + timedelta(seconds=delay)
+    Batch.objects.filter(pk=batch.pk).requeue(
+        delay=backoff_seconds(failures), connection_failures=failures
     )
-    send_batch_task.apply_async((batch.pk,), countdown=delay)
 
 
 def throttle() -> None:
@@ -351,10 +323,7 @@ def after_batch(*, batch: Batch, send: Send, claimed_any: bool = True) -> None:
         # Rows due now that this run could not claim are another worker's: going again at
         # once would only spin. That worker re-queues what it leaves; the sweeper covers a death.
         return
-    from .tasks import send_batch_task
-
-    Batch.objects.filter(pk=batch.pk).update(queued_at=timezone.now() + timedelta(seconds=delay))
-    send_batch_task.apply_async((batch.pk,), countdown=delay)
+    Batch.objects.filter(pk=batch.pk).requeue(delay=delay)
 
 
 def check_error_threshold(send: Send) -> bool:
@@ -421,11 +390,7 @@ def resume_send(*, send: Send) -> None:
             Send.Status.SENDING, paused_reason=""
         ):
             return
-        batches = list(Batch.objects.filter(send=send, done=False))
-        Batch.objects.filter(pk__in=[b.pk for b in batches]).update(
-            queued_at=timezone.now(), connection_failures=0
-        )
-        transaction.on_commit(lambda: queue_batches(batches))
+        Batch.objects.filter(send=send, done=False).requeue(connection_failures=0)
 
 
 def start_due_sends(now=None) -> int:
@@ -446,12 +411,7 @@ def requeue_stale_batches(*, timeout: timedelta | None = None) -> int:
     second task finds its rows locked by the first and leaves them to it.
     """
     timeout = timeout or timedelta(seconds=settings.NEWSLETTER_BATCH_TIMEOUT)
-    stale = list(Batch.objects.stale(timeout))
-    Batch.objects.filter(pk__in=[b.pk for b in stale]).update(
-        queued_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    queue_batches(stale)
-    return len(stale)
+    return Batch.objects.stale(timeout).requeue(attempts=F("attempts") + 1)
 
 
 def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> None:
@@ -463,17 +423,13 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
     with open_transport() as transport:
         for email in emails:
             subscriber = Subscriber.objects.filter(email__iexact=email).first()
-            personal = {
-                "email": email,
-                "name": subscriber.name if subscriber else "",
-                "token": subscriber.token if subscriber else "test",
-                "unsubscribe_token": (
+            template.send(
+                transport,
+                email=email,
+                name=subscriber.name if subscriber else "",
+                token=subscriber.token if subscriber else "test",
+                unsubscribe_token=(
                     subscriber.unsubscribe_token(newsletter.pk) if subscriber else "test"
                 ),
-                "message_id": new_message_id(template.domain),
-            }
-            if transport.raw:
-                raw = template.build(**personal)
-                transport.send(from_email=newsletter.from_email, to=email, message=raw)
-            else:
-                transport.send(message=template.build_email(**personal))
+                message_id=new_message_id(template.domain),
+            )

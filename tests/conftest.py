@@ -1,9 +1,11 @@
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings as django_settings
 
 from tasp.celery import app as celery_app
+from tests.tasks import TaskQueue, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -23,18 +25,45 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def private_task_queue():
-    """Tasks queued by tests go to a queue of this test session alone, removed at the end, so a
-    developer's worker never runs them and they never outlive the run."""
+@contextmanager
+def private_queue():
+    """Tasks sent to the broker meanwhile go to a queue of their own, deleted afterwards, so
+    no other worker runs them and they never outlive the test."""
     queue = f"tests-{uuid.uuid4().hex}"
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
-    yield queue
-    celery_app.conf.task_default_queue = previous
-    if celery_app.conf.broker_url.startswith("redis"):
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_default_queue = previous
         with celery_app.connection_for_write() as connection:
             connection.default_channel.queue_delete(queue)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_task_queue():
+    """The session's own queue, should anything reach the broker outside a test's."""
+    with private_queue() as queue:
+        yield queue
+
+
+@pytest.fixture(autouse=True)
+def tasks(request, monkeypatch) -> TaskQueue:
+    """Tasks the code under test queues are caught, not sent (tests/tasks.py says how to look
+    at or run them). With a real worker (``worker_queue``) they go to its queue instead; the
+    production stage (tests/production/) leaves Celery alone."""
+    if "production" in request.node.path.parts:
+        return TaskQueue(to_worker=True)
+    from celery.app.task import Task
+
+    queue = TaskQueue()
+    send = Task.apply_async
+
+    def apply_async(task, args=None, kwargs=None, **options):
+        return queue.catch(task, args, kwargs, options, send)
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return queue
 
 
 _MIGRATED_REMINDER_RULES: list[dict] = []
@@ -106,7 +135,7 @@ class SMTPRecorder:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int = 1, timeout: float = 20.0) -> list:
-        _poll(lambda: len(self.messages) >= count, timeout)
+        wait_until(lambda: len(self.messages) >= count, timeout)
         return self.messages
 
     def message_to(self, address: str, subject: str = "", *, after: int = 0, timeout=60.0):
@@ -119,17 +148,7 @@ class SMTPRecorder:
                     return item["message"]
             return None
 
-        return _poll(find, timeout)
-
-
-def _poll(condition, timeout: float):
-    """condition()'s first truthy value, asked every 50 ms until ``timeout`` seconds pass."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not (result := condition()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return result
+        return wait_until(find, timeout)
 
 
 def start_smtp_server(handler):
@@ -160,20 +179,46 @@ def smtp_server(settings):
     controller.stop()
 
 
+class Worker:
+    """A running test worker and its queue."""
+
+    def __init__(self, worker, queue: str):
+        self.worker, self.queue = worker, queue
+
+    def is_idle(self) -> bool:
+        """Nothing waits in its queue and it holds no task (running, prefetched or scheduled)."""
+        from celery.worker import state
+
+        with celery_app.connection_for_read() as connection:
+            waiting = connection.default_channel._size(self.queue)
+        return not (waiting or state.active_requests or state.reserved_requests)
+
+    def wait_until_idle(self, timeout: float = 30.0) -> bool:
+        """True once the worker has done everything queued (its emails sent, say), asked
+        twice in a row so a task queued by the last one is seen too."""
+        return wait_until(lambda: self.is_idle() and self.is_idle(), timeout)
+
+
 @pytest.fixture
-def celery_worker(private_task_queue):
-    """A real Celery worker, in a thread of the test process, consuming this session's queue on the
-    configured broker (Redis in CI). Tasks earlier tests queued without a worker (demo data's
-    emails, say) are dropped first, so the worker runs only what this test queues."""
+def worker_queue(tasks):
+    """Tasks this test queues go to the broker, on a queue of the test's own, whose name this
+    gives: for tests that run real workers (``celery_worker``, or worker processes)."""
+    tasks.to_worker = True
+    with private_queue() as queue:
+        yield queue
+
+
+@pytest.fixture
+def celery_worker(worker_queue):
+    """A real Celery worker, in a thread of the test process, on the configured broker (Redis
+    in CI), consuming the test's own queue: it runs only what this test queues."""
     from celery.contrib.testing.worker import start_worker
 
-    with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(private_task_queue)
     with start_worker(
         celery_app,
         pool="solo",
         perform_ping_check=False,
-        queues=[private_task_queue],
+        queues=[worker_queue],
         shutdown_timeout=30,
     ) as worker:
-        yield worker
+        yield Worker(worker, worker_queue)

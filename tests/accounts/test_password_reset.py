@@ -11,10 +11,8 @@ RESET = "account_reset_password"
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    sent = []
-    monkeypatch.setattr(send_email_task, "delay", lambda **kwargs: sent.append(kwargs))
-    return sent
+def queued(tasks):
+    return tasks.view("send_email_task")
 
 
 def test_reset_email_is_queued_and_its_link_sets_a_new_password(

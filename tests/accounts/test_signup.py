@@ -5,8 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from tasp.tasks import send_email_task
-
 pytestmark = pytest.mark.django_db
 
 DETAILS = {
@@ -18,10 +16,8 @@ DETAILS = {
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    sent = []
-    monkeypatch.setattr(send_email_task, "delay", lambda **kwargs: sent.append(kwargs))
-    return sent
+def queued(tasks):
+    return tasks.view("send_email_task")
 
 
 def sign_up(client, django_capture_on_commit_callbacks, **changes):

@@ -10,7 +10,6 @@ from billing import cards
 from billing.models import Invoice
 from membership import renewals, services
 from membership.models import Membership
-from tasp.celery import app as celery_app
 from tests.membership.factories import MembershipFactory, representatives
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,12 +23,10 @@ def fee_schedules(this_years_fees):
 
 
 @pytest.fixture
-def eager_mail(mailoutbox):
+def eager_mail(mailoutbox, tasks):
     """Queued emails are sent in-process (on commit, which is immediate here) to mailoutbox."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield mailoutbox
-    celery_app.conf.task_always_eager = previous
+    tasks.eager = True
+    return mailoutbox
 
 
 def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_mail):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tests.browser.pages import log_in
 from tests.helpers import give_authenticator_app
-from tests.vacancies.conftest import keep_tasks_in_process, make_member
+from tests.vacancies.conftest import make_member
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
 
@@ -14,13 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-strong-poster-pass"
 
 
-@pytest.fixture(autouse=True)
-def tasks_recorded(monkeypatch):
-    return keep_tasks_in_process(monkeypatch, send_mail=False)
-
-
 def test_a_member_posts_staff_approve_and_it_is_listed(
-    browser, live_server, page, axe, staff_user, tasks_recorded
+    browser, live_server, page, axe, staff_user, tasks
 ):
     rep = UserFactory(email="rep@northshire.example.org", full_name="Robin Rep")
     make_member(rep)
@@ -65,7 +60,7 @@ def test_a_member_posts_staff_approve_and_it_is_listed(
     admin.wait_for_url("**/admin/vacancies/vacancy/?queue=waiting")
     admin.get_by_text("is published").wait_for()
     staff.close()
-    names = [name for name, _ in tasks_recorded]
+    names = [task.name for task in tasks.queued]
     assert "vacancies.tasks.announce_vacancy_task" in names  # the alert is queued on publishing
 
     page.goto("/vacancies/")

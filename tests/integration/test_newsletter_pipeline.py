@@ -6,19 +6,9 @@ from newsletters import sending
 from newsletters.models import Batch, Delivery, Send, Subscriber
 from tests.conftest import start_smtp_server
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, subscribe
+from tests.tasks import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until(predicate, timeout=30.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def recipients(messages):
@@ -175,7 +165,7 @@ def start_worker_process(queue: str, smtp_port: int, extra_env: dict):
 
 
 def test_a_worker_killed_mid_send_leaves_no_one_without_the_issue(
-    settings, smtp_server, private_task_queue
+    settings, smtp_server, worker_queue
 ):
     import os
     import signal
@@ -190,7 +180,7 @@ def test_a_worker_killed_mid_send_leaves_no_one_without_the_issue(
     newsletter = NewsletterFactory()
     readers = subscribe(newsletter, 60)
     send = sending.schedule_send(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    first = start_worker_process(private_task_queue, port, {})
+    first = start_worker_process(worker_queue, port, {})
     second = None
     try:
         assert wait_until(lambda: len(smtp_server.messages) >= 15, timeout=60), (
@@ -201,7 +191,7 @@ def test_a_worker_killed_mid_send_leaves_no_one_without_the_issue(
         before_restart = len(smtp_server.messages)
         assert before_restart < 60, "the send finished before the kill: nothing was proved"
 
-        second = start_worker_process(private_task_queue, port, {})
+        second = start_worker_process(worker_queue, port, {})
         # The sweeper finds the killed batch (and any not yet run) and queues them again.
         assert wait_until(
             lambda: (

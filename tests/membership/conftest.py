@@ -1,7 +1,5 @@
 import pytest
 
-from tasp.celery import app as celery_app
-
 
 @pytest.fixture
 def business_manager(django_user_model):
@@ -18,13 +16,10 @@ def other_manager(django_user_model):
 
 
 @pytest.fixture
-def eager_tasks():
+def eager_tasks(tasks):
     """Run queued tasks in-process for this test, so emails land in ``mailoutbox`` once the
     on-commit callbacks run (the integration tests use a real worker instead)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
+    tasks.eager = True
 
 
 @pytest.fixture

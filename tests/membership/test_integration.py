@@ -1,6 +1,5 @@
 """The membership emails go through a real Celery worker on Redis to a real SMTP server."""
 
-import time
 from io import BytesIO
 
 import pytest
@@ -8,21 +7,17 @@ from pypdf import PdfReader
 
 from membership import renewals, services
 from tests.membership.factories import MembershipFactory, representatives
+from tests.tasks import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def wait_for_matching(smtp_server, predicate, timeout: float = 20.0) -> list:
-    """The received messages that match, once one has arrived: the worker may also drain tasks
-    that earlier tests queued, so the first message to arrive is not necessarily ours."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        matching = [m for m in smtp_server.messages if predicate(m)]
-        if matching:
-            time.sleep(0.5)  # long enough for a duplicate, if there were one, to arrive too
-            return [m for m in smtp_server.messages if predicate(m)]
-        time.sleep(0.05)
-    return []
+def wait_for_matching(smtp_server, worker, predicate, timeout: float = 20.0) -> list:
+    """The received messages that match, once the worker has done all it was given (so a
+    duplicate, were there one, has arrived too)."""
+    wait_until(lambda: any(predicate(m) for m in smtp_server.messages), timeout)
+    worker.wait_until_idle()
+    return [m for m in smtp_server.messages if predicate(m)]
 
 
 def test_a_confirmed_renewal_emails_the_invoice_pdf_through_the_worker(
@@ -38,7 +33,7 @@ def test_a_confirmed_renewal_emails_the_invoice_pdf_through_the_worker(
     )
 
     [received] = wait_for_matching(
-        smtp_server, lambda m: membership.organisation.billing_email in m["to"]
+        smtp_server, celery_worker, lambda m: membership.organisation.billing_email in m["to"]
     )
     message = received["message"]
     assert set(received["to"]) == {"manager@example.org", membership.organisation.billing_email}

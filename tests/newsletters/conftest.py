@@ -1,6 +1,5 @@
 import pytest
 
-from tasp.tasks import send_email_task
 from tests.newsletters.factories import NewsletterFactory
 
 
@@ -10,8 +9,6 @@ def newsletter():
 
 
 @pytest.fixture
-def queued_emails(monkeypatch):
+def queued_emails(tasks):
     """Transactional emails (confirmations, staff alerts) as queued for the worker."""
-    queued = []
-    monkeypatch.setattr(send_email_task, "delay", lambda **kw: queued.append(kw))
-    return queued
+    return tasks.view("send_email_task")

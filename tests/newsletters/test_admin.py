@@ -39,10 +39,9 @@ def test_previews_show_the_email_as_a_recipient_sees_it(staff_client, issue):
 
 
 def test_a_test_send_is_queued_for_the_given_addresses(
-    staff_client, issue, django_capture_on_commit_callbacks, monkeypatch
+    staff_client, issue, django_capture_on_commit_callbacks, tasks
 ):
-    queued = []
-    monkeypatch.setattr(send_test_task, "delay", lambda *args: queued.append(args))
+    queued = tasks.view(send_test_task.name, lambda task: task.args)
     url = reverse("admin:newsletters_issue_test_send", args=[issue.pk])
 
     bad = staff_client.post(url, {"emails": "editor@example.com, not-an-address"})

@@ -114,17 +114,14 @@ def test_an_issue_cannot_be_sent_twice_to_a_list(newsletter, django_capture_on_c
     assert Send.objects.count() == 1
 
 
-def test_scheduled_sends_start_when_due(
-    newsletter, django_capture_on_commit_callbacks, monkeypatch
-):
+def test_scheduled_sends_start_when_due(newsletter, django_capture_on_commit_callbacks, tasks):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from newsletters.tasks import start_send_task
 
-    started = []
-    monkeypatch.setattr(start_send_task, "delay", started.append)
+    started = tasks.view(start_send_task.name, lambda task: task.args[0])
     later = timezone.now() + timedelta(hours=2)
     send = sending.schedule_send(
         issue=IssueFactory(newsletter=newsletter), newsletter=newsletter, at=later
@@ -135,7 +132,9 @@ def test_scheduled_sends_start_when_due(
     assert started == [send.pk]
 
 
-def test_the_sweeper_requeues_stale_batches_only(newsletter, monkeypatch):
+def test_the_sweeper_requeues_stale_batches_only(
+    newsletter, tasks, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from newsletters.models import Batch
@@ -144,12 +143,13 @@ def test_the_sweeper_requeues_stale_batches_only(newsletter, monkeypatch):
     subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
     (batch,) = sending.start_send(send_id=send.pk)
-    queued = []
-    monkeypatch.setattr(send_batch_task, "delay", queued.append)
+    tasks.queued.clear()
+    queued = tasks.view(send_batch_task.name, lambda task: task.args[0])
 
     assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
     Batch.objects.filter(pk=batch.pk).update(queued_at="2026-01-01T00:00Z")
-    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
     assert queued == [batch.pk]
 
 
@@ -255,7 +255,9 @@ def test_people_who_left_after_the_start_are_skipped_not_failed(
     assert progress["remaining"] == 0 and progress["percent"] == 100
 
 
-def test_the_sweeper_leaves_a_batch_a_worker_started_recently(newsletter, monkeypatch):
+def test_the_sweeper_leaves_a_batch_a_worker_started_recently(
+    newsletter, tasks, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -266,8 +268,8 @@ def test_the_sweeper_leaves_a_batch_a_worker_started_recently(newsletter, monkey
     subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
     (batch,) = sending.start_send(send_id=send.pk)
-    queued = []
-    monkeypatch.setattr(send_batch_task, "delay", queued.append)
+    tasks.queued.clear()
+    queued = tasks.view(send_batch_task.name, lambda task: task.args[0])
     # Queued long ago (it waited behind other batches), started a moment ago: running.
     Batch.objects.filter(pk=batch.pk).update(
         queued_at="2026-01-01T00:00Z", started_at=timezone.now() - timedelta(minutes=1)
@@ -275,7 +277,8 @@ def test_the_sweeper_leaves_a_batch_a_worker_started_recently(newsletter, monkey
 
     assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
     Batch.objects.filter(pk=batch.pk).update(started_at="2026-01-01T00:01Z")
-    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
     assert queued == [batch.pk]
 
 
@@ -293,7 +296,7 @@ def test_sending_stamps_the_batch_when_it_starts(newsletter, mailoutbox):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch):
+def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, tasks):
     """The sweeper's (or any) duplicate finds the rows locked by the running worker: it neither
     sends them nor re-queues itself at once (which would spin until the first one finished)."""
     import threading
@@ -305,13 +308,10 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch):
 
     newsletter = NewsletterFactory()
     subscribe(newsletter, 3)
-    requeued = []
-    monkeypatch.setattr(send_batch_task, "delay", lambda *args: None)
-    monkeypatch.setattr(
-        send_batch_task, "apply_async", lambda args, countdown: requeued.append(countdown)
-    )
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
     (batch,) = sending.start_send(send_id=send.pk)
+    tasks.queued.clear()  # the batch's first run
+    requeued = tasks.view(send_batch_task.name, lambda task: task.countdown)
 
     in_flight, release = threading.Event(), threading.Event()
     original = transport.BackendTransport.send

@@ -16,12 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def retries(monkeypatch):
-    queued = []
-    monkeypatch.setattr(
-        send_batch_task, "apply_async", lambda args, countdown: queued.append((args, countdown))
-    )
-    return queued
+def retries(tasks):
+    return tasks.view(send_batch_task.name, lambda task: (task.args, task.countdown))
 
 
 def start(newsletter, count):
@@ -141,7 +137,7 @@ def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_
 
 
 def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
-    newsletter, settings, queued_emails, retries, monkeypatch
+    newsletter, settings, queued_emails, retries, monkeypatch, django_capture_on_commit_callbacks
 ):
     from anymail.exceptions import AnymailAPIError
 
@@ -167,7 +163,8 @@ def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
         return send
 
     monkeypatch.setattr(transport.BackendTransport, "send", failing(503))
-    sending.send_batch(batch_id=batch.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_batch(batch_id=batch.pk)
     assert len(retries) == 1  # the batch waits, with backoff
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
 
@@ -179,14 +176,15 @@ def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
 
 
 def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(
-    newsletter, settings, smtp_server, retries
+    newsletter, settings, smtp_server, retries, django_capture_on_commit_callbacks
 ):
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
     readers, send, batch = start(newsletter, 3)
     server_port, settings.EMAIL_PORT = settings.EMAIL_PORT, unused_port()  # nothing listens
 
-    sending.send_batch(batch_id=batch.pk)
-    sending.send_batch(batch_id=batch.pk)  # the retry, still down
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_batch(batch_id=batch.pk)
+        sending.send_batch(batch_id=batch.pk)  # the retry, still down
 
     assert retries == [((batch.pk,), 30), ((batch.pk,), 60)]  # backoff, not per recipient
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
@@ -262,7 +260,7 @@ def test_a_server_that_hangs_up_between_messages_gets_the_whole_batch_in_one_run
 
 
 def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
-    newsletter, settings, retries, monkeypatch
+    newsletter, settings, retries, monkeypatch, django_capture_on_commit_callbacks
 ):
     """ESPs and other backends: a refused connection is an outage too."""
     from django.core.mail.backends.locmem import EmailBackend
@@ -274,7 +272,8 @@ def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
     _readers, send, batch = start(newsletter, 2)
 
-    sending.send_batch(batch_id=batch.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_batch(batch_id=batch.pk)
 
     assert retries == [((batch.pk,), 30)]
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]

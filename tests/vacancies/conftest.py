@@ -40,35 +40,11 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
-def keep_tasks_in_process(monkeypatch, *, send_mail: bool = True) -> list:
-    """Nothing these tests queue may reach the broker: the session's queue outlives the test,
-    and a later test's real worker would run it. Emails are sent at once, as the worker would,
-    when their transaction commits (with ``django_capture_on_commit_callbacks(execute=True)``
-    or a real commit); other tasks are recorded in the returned list as (name, args)."""
-    from billing.tasks import email_invoice_task
-    from tasp.tasks import send_email_task
-    from vacancies.tasks import announce_vacancy_task
-
-    recorded = []
-    if send_mail:
-        monkeypatch.setattr(send_email_task, "delay", lambda **kwargs: send_email_task(**kwargs))
-    else:
-        monkeypatch.setattr(
-            send_email_task, "delay", lambda **kwargs: recorded.append(("send_email", kwargs))
-        )
-    for task in (email_invoice_task, announce_vacancy_task):
-        monkeypatch.setattr(
-            task, "delay", lambda *args, name=task.name, **kwargs: recorded.append((name, args))
-        )
-    return recorded
-
-
 @pytest.fixture(autouse=True)
-def tasks_in_process(request, monkeypatch):
-    if request.node.get_closest_marker("integration"):
-        # The worker is real here; only the posters' emails are sent in-process.
-        from tasp.tasks import send_email_task
+def emails_in_process(tasks):
+    """Posters' emails are sent at once, as the worker would, when their transaction commits
+    (with ``django_capture_on_commit_callbacks(execute=True)`` or a real commit), also when a
+    real worker runs the other tasks; the other tasks are caught by ``tasks``."""
+    from tasp.tasks import send_email_task
 
-        monkeypatch.setattr(send_email_task, "delay", lambda **kwargs: send_email_task(**kwargs))
-        return []
-    return keep_tasks_in_process(monkeypatch)
+    tasks.in_process.add(send_email_task.name)

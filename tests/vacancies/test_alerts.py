@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from newsletters.models import Delivery, Issue, Send, Subscriber
 from tests.newsletters.factories import subscribe
+from tests.tasks import wait_until
 from tests.vacancies.factories import VacancyFactory
 from vacancies import alerts, services
 from vacancies.models import AlertFilter, Vacancy, VacancyAlert, VacancyPricing
@@ -33,15 +34,17 @@ def test_the_alerts_list_is_a_public_newsletters_list_made_once():
     assert Newsletter.objects.filter(slug="vacancy-alerts").count() == 1
 
 
-def test_publishing_queues_an_alert_and_it_goes_out_once(staff_user, monkeypatch):
+def test_publishing_queues_an_alert_and_it_goes_out_once(
+    staff_user, tasks, django_capture_on_commit_callbacks
+):
     from vacancies.tasks import announce_vacancy_task
 
-    queued = []
-    monkeypatch.setattr(announce_vacancy_task, "delay_on_commit", queued.append)
+    queued = tasks.view(announce_vacancy_task.name, lambda task: task.args[0])
     readers = subscribe(alerts.alerts_list(), 2)
     vacancy = VacancyFactory(pending=True, title="Independent Chair", remuneration="£500 per day")
 
-    services.approve_vacancy(vacancy=vacancy, by=staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_vacancy(vacancy=vacancy, by=staff_user)
     assert queued == [vacancy.pk]
     [send] = alerts.announce_if_immediate(vacancy_id=vacancy.pk)
 
@@ -299,8 +302,6 @@ def test_the_alerts_honeypot_subscribes_nobody(client, django_capture_on_commit_
 def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
     smtp_server, celery_worker, staff_user
 ):
-    import time
-
     readers = subscribe(alerts.alerts_list(), 3)
     subscribe(alerts.alerts_list(), 1, status=Subscriber.Status.UNSUBSCRIBED)
     [elsewhere] = subscribe(alerts.alerts_list(), 1)  # wants Welsh posts only
@@ -309,9 +310,7 @@ def test_a_published_vacancy_reaches_alert_subscribers_over_smtp_once(
 
     services.approve_vacancy(vacancy=vacancy, by=staff_user)  # commits: the worker takes over
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not Send.objects.filter(status=Send.Status.SENT).exists():
-        time.sleep(0.1)
+    wait_until(lambda: Send.objects.filter(status=Send.Status.SENT).exists(), timeout=30)
     send = Send.objects.get()
     assert send.status == Send.Status.SENT
     alert_mails = [m for m in smtp_server.messages if m["message"]["Subject"] == send.subject]
