@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -127,7 +128,15 @@ class WebhookRefused(Exception):
     """A webhook delivery we cannot use; the message, answered with a 400, says why."""
 
 
-def handle_stripe_webhook(*, payload: bytes, signature: str) -> str:
+class WebhookOutcome(StrEnum):
+    """What a webhook delivery we could use did, as the answer to Stripe says."""
+
+    FULFILLED = "fulfilled"  # an invoice was paid
+    DUPLICATE = "duplicate"  # this event was handled before
+    IGNORED = "ignored"  # nothing for us to do
+
+
+def handle_stripe_webhook(*, payload: bytes, signature: str) -> WebhookOutcome:
     """Verify the signature on the raw body, then handle each event id once: the id is stored in
     the same transaction as the payment, so a duplicate or replayed delivery does nothing.
     Raises ``WebhookRefused``, changing nothing, for a delivery it cannot use."""
@@ -138,13 +147,13 @@ def handle_stripe_webhook(*, payload: bytes, signature: str) -> str:
             with transaction.atomic():
                 StripeEvent.objects.create(event_id=event["id"], type=event["type"])
         except IntegrityError:
-            return "duplicate"
+            return WebhookOutcome.DUPLICATE
         if session is not None:
             # Events may arrive out of order; fulfilment keys on the session id, so a late
             # "completed" after "async_payment_succeeded" finds the payment already recorded.
             invoice = fulfil_checkout_session(session=session)
-            return "fulfilled" if invoice is not None else "ignored"
-    return "ignored"
+            return WebhookOutcome.FULFILLED if invoice else WebhookOutcome.IGNORED
+    return WebhookOutcome.IGNORED
 
 
 def _verified_event(*, payload: bytes, signature: str) -> dict:

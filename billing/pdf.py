@@ -153,11 +153,11 @@ def render_invoice_pdf(invoice: Invoice, *, receipt: bool = False) -> bytes:
     kind = "Receipt" if receipt else "Invoice"
     doc = _document(buffer, f"{kind} {invoice.number}")
     story = _letterhead(styles)
-    status = {"paid": " (PAID)", "void": " (VOID)"}.get(invoice.status, "")
+    marked = {"paid": " (PAID)", "void": " (VOID)"}.get(invoice.status, "")
     heading = (
         f"Receipt for invoice {escape(invoice.number)}"
         if receipt
-        else f"Invoice {escape(invoice.number)}{status}"
+        else f"Invoice {escape(invoice.number)}{marked}"
     )
     story.append(Paragraph(heading, styles["Heading2"]))
     details = (

@@ -152,9 +152,9 @@ class MembershipAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        status = self.fields.get("status")
-        if status is not None and not self.instance.pk:
-            status.choices = [(s.value, s.label) for s in self.ADD_STATUSES]
+        status_field = self.fields.get("status")
+        if status_field is not None and not self.instance.pk:
+            status_field.choices = [(s.value, s.label) for s in self.ADD_STATUSES]
 
     def clean(self):
         cleaned = super().clean()

@@ -16,7 +16,7 @@ from django.views.decorators.csp import csp_override
 from tasp import csv
 
 from . import sending, subscriptions
-from .forms import ScheduleForm, TestSendForm
+from .forms import ScheduleForm, SubscriberAdminForm, TestSendForm
 from .models import (
     Issue,
     IssueImage,
@@ -263,6 +263,7 @@ class SubscriptionInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberAdminForm
     list_display = [
         "email",
         "name",

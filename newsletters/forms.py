@@ -1,8 +1,9 @@
 from django import forms
 
 from tasp.forms import HoneypotForm, ModelMultipleChoiceField, NameField
+from tasp.states import InvalidMove
 
-from .models import Newsletter
+from .models import Newsletter, Subscriber
 
 
 class SubscribeForm(HoneypotForm):
@@ -104,3 +105,21 @@ class ImportForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError("The file is larger than 10 MB: split it.")
         return upload
+
+
+class SubscriberAdminForm(forms.ModelForm):
+    """Staff may change a subscriber's status only as the table of moves allows: someone who
+    unsubscribed comes back by their own consent, a bounced address is never made active."""
+
+    class Meta:
+        model = Subscriber
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field, as without this form
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if self.instance.pk and status != self.instance.status:
+            try:
+                self.instance.check_move(status)
+            except InvalidMove as refusal:
+                raise forms.ValidationError(str(refusal)) from refusal
+        return status

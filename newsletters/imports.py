@@ -88,9 +88,11 @@ def _row_values(row: dict) -> dict:
     for column, meaning in LEFT_COLUMNS.items():
         if _first(row, column):
             raise RowRejected(f"Left the previous list: {meaning} ({column} is set). Left off.")
-    status = _first(row, *STATUS_COLUMNS).lower()
-    if status in NOT_SUBSCRIBED:
-        raise RowRejected(f"Status is “{status}” in the file: only subscribed contacts are added.")
+    listed_as = _first(row, *STATUS_COLUMNS).lower()
+    if listed_as in NOT_SUBSCRIBED:
+        raise RowRejected(
+            f"Status is “{listed_as}” in the file: only subscribed contacts are added."
+        )
     name = _first(row, *NAME_COLUMNS) or " ".join(
         p for p in (_first(row, "First Name"), _first(row, "Last Name")) if p
     )
@@ -198,20 +200,18 @@ def import_subscribers(
                     )
                 )
                 continue
-            subscriber = existing or Subscriber(email=email, status=Subscriber.Status.ACTIVE)
+            subscriber = existing or Subscriber(email=email)
             subscriber.name = values["name"] or subscriber.name
             subscriber.organisation = values["organisation"] or subscriber.organisation
             if not existing:
-                subscriber.lawful_basis = basis
-                subscriber.source = Subscriber.Source.IMPORT
-                consented = values["consented"]
-                if basis == Subscriber.Basis.CONSENT:
-                    subscriber.consent_at = consented or timezone.now()
-                    subscriber.consent_ip = values["ip"]
-                    subscriber.consent_wording = "Imported: consent given to the previous list."
-                else:
-                    subscriber.collected_at = consented or timezone.now()
-                    subscriber.collected_where = "Imported list"
+                subscriber.record_basis(
+                    basis,
+                    source=Subscriber.Source.IMPORT,
+                    at=values["consented"] or timezone.now(),
+                    ip=values["ip"],
+                    wording="Imported: consent given to the previous list.",
+                    where="Imported list",
+                )
             subscriber.save()
             Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
             (report.updated if existing else report.added).append(email)

@@ -236,18 +236,30 @@ class IssueImage(models.Model):
 UNSUBSCRIBE_SALT = "newsletters.unsubscribe"
 
 
-class SubscriberQuerySet(models.QuerySet):
+class SubscriberQuerySet(MovesQuerySet):
     def active(self) -> Self:
         return self.filter(status=Subscriber.Status.ACTIVE)
 
 
-class Subscriber(models.Model):
+class Subscriber(Moves, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending confirmation"
         ACTIVE = "active", "Active"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         BOUNCED = "bounced", "Bounced"
         COMPLAINED = "complained", "Complained"
+
+    # Someone who unsubscribed comes back only by their own new consent; an address that
+    # bounced or complained is never made active again.
+    MOVES = {
+        Status.PENDING: frozenset(
+            {Status.ACTIVE, Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED}
+        ),
+        Status.ACTIVE: frozenset({Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED}),
+        Status.UNSUBSCRIBED: frozenset({Status.ACTIVE, Status.BOUNCED, Status.COMPLAINED}),
+        Status.BOUNCED: frozenset({Status.COMPLAINED}),
+        Status.COMPLAINED: frozenset({Status.BOUNCED}),
+    }
 
     class Basis(models.TextChoices):
         CONSENT = "consent", "Consent"
@@ -331,6 +343,22 @@ class Subscriber(models.Model):
         return signing.TimestampSigner(salt="newsletters.confirm").sign_object(
             {"id": self.pk, "email": self.email}
         )
+
+    def record_basis(
+        self, basis: str, *, source: str, at, ip: str | None = None, wording: str = "", where=""
+    ) -> None:
+        """The one place the evidence for emailing someone is written, and they become active
+        (unsaved: the caller saves it with its other changes). Consent: when, from which
+        address, the words they agreed to. Soft opt-in: when and where their details were
+        collected."""
+        self.lawful_basis, self.source = basis, source
+        if basis == self.Basis.CONSENT:
+            self.consent_at, self.consent_ip, self.consent_wording = at, ip, wording
+        else:
+            self.collected_at, self.collected_where = at, where
+        self.unsubscribed_at = None
+        if self.status != self.Status.ACTIVE:
+            self.set_status(self.Status.ACTIVE)
 
     @property
     def is_suppressed(self) -> bool:
@@ -546,17 +574,20 @@ class Batch(models.Model):
         return not self.done and last_word < timezone.now() - timeout
 
 
-class DeliveryQuerySet(models.QuerySet):
+class DeliveryQuerySet(MovesQuerySet):
     def queued(self) -> Self:
         return self.filter(status=Delivery.Status.QUEUED)
 
 
-class Delivery(models.Model):
+class Delivery(Moves, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped (unsubscribed or bounced before sending)"
+
+    # A recipient waiting for a retry stays queued (with retry_after).
+    MOVES = {Status.QUEUED: frozenset({Status.SENT, Status.FAILED, Status.SKIPPED})}
 
     send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")

@@ -23,6 +23,6 @@ def subscribe_representatives(sender, membership, **kwargs):
 
 @receiver(tracking, dispatch_uid="newsletters.esp_tracking")
 def handle_esp_event(sender, event, esp_name, **kwargs):
-    status = SUPPRESSING_EVENTS.get(event.event_type)
-    if status and event.recipient:
-        subscriptions.suppress(email=event.recipient, status=status)
+    suppressed_as = SUPPRESSING_EVENTS.get(event.event_type)
+    if suppressed_as and event.recipient:
+        subscriptions.suppress(email=event.recipient, status=suppressed_as)

@@ -194,7 +194,7 @@ def send_batch(*, batch_id: int) -> None:
                         subscriber.status != Subscriber.Status.ACTIVE
                         or not delivery.still_subscribed
                     ):
-                        delivery.status = Delivery.Status.SKIPPED
+                        delivery.set_status(Delivery.Status.SKIPPED)
                         done.append(delivery)
                         continue
                     throttle()
@@ -211,8 +211,8 @@ def send_batch(*, batch_id: int) -> None:
         except DeliveryError as error:  # the backend's connection could not be opened
             stopped = error
         if sent_ids:  # one UPDATE for every message sent; Message-IDs follow from the row ids
-            Delivery.objects.filter(pk__in=sent_ids).update(
-                status=Delivery.Status.SENT,
+            Delivery.objects.filter(pk__in=sent_ids).move(
+                Delivery.Status.SENT,
                 sent_at=timezone.now(),
                 attempts=F("attempts") + 1,
                 message_id=template.message_id_sql(),
@@ -241,7 +241,7 @@ def record_failure(delivery: Delivery, error: DeliveryError, *, now, max_attempt
     delivery.attempts += 1
     delivery.last_error = str(error)[:500]
     if error.permanent or delivery.attempts >= max_attempts:
-        delivery.status = Delivery.Status.FAILED
+        delivery.set_status(Delivery.Status.FAILED)
         delivery.retry_after = None
         if error.hard_bounce:
             suppress(email=delivery.email, status=Subscriber.Status.BOUNCED)

@@ -136,13 +136,14 @@ def confirm_subscription(*, token: str) -> Subscriber | None:
     now = timezone.now()
     subscriber.name = data.get("name") or subscriber.name
     subscriber.organisation = data.get("organisation") or subscriber.organisation
-    subscriber.status = Subscriber.Status.ACTIVE
-    subscriber.lawful_basis = Subscriber.Basis.CONSENT
-    subscriber.source = Subscriber.Source.FORM
-    subscriber.consent_at = subscriber.confirmed_at = now
-    subscriber.consent_ip = data.get("ip")
-    subscriber.consent_wording = CONSENT_WORDING
-    subscriber.unsubscribed_at = None
+    subscriber.record_basis(
+        Subscriber.Basis.CONSENT,
+        source=Subscriber.Source.FORM,
+        at=now,
+        ip=data.get("ip"),
+        wording=CONSENT_WORDING,
+    )
+    subscriber.confirmed_at = now
     subscriber.save()
     ErasedAddress.objects.of(subscriber.email).delete()  # they came back of their own accord
     for newsletter in newsletters:
@@ -168,12 +169,9 @@ def unsubscribe(*, subscriber: Subscriber, newsletter: Newsletter | None = None)
     if newsletter is not None:
         subscriptions = subscriptions.filter(newsletter=newsletter)
     subscriptions.update(unsubscribed_at=now)
-    if newsletter is None and subscriber.status in (
-        Subscriber.Status.ACTIVE,
-        Subscriber.Status.PENDING,
-    ):
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now
+    if newsletter is None:  # the table moves only the active and the pending
+        Subscriber.objects.filter(pk=subscriber.pk).move(
+            Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now
         )
 
 
@@ -210,13 +208,13 @@ def update_preferences(
     subscriber.name = name
     returning = bool(chosen) and subscriber.status == Subscriber.Status.UNSUBSCRIBED
     if returning:
-        subscriber.status = Subscriber.Status.ACTIVE
-        subscriber.lawful_basis = Subscriber.Basis.CONSENT
-        subscriber.source = Subscriber.Source.PREFERENCES
-        subscriber.consent_at = now
-        subscriber.consent_ip = ip
-        subscriber.consent_wording = CONSENT_WORDING
-        subscriber.unsubscribed_at = None
+        subscriber.record_basis(
+            Subscriber.Basis.CONSENT,
+            source=Subscriber.Source.PREFERENCES,
+            at=now,
+            ip=ip,
+            wording=CONSENT_WORDING,
+        )
     subscriber.save()
     for newsletter in Newsletter.objects.all():
         if newsletter.pk in chosen:
@@ -234,9 +232,7 @@ def update_preferences(
 
 def suppress(*, email: str, status: str) -> None:
     """A bounce, complaint or ESP unsubscribe: stop mailing this address everywhere."""
-    Subscriber.objects.filter(email__iexact=email).exclude(status=status).update(
-        status=status, unsubscribed_at=timezone.now()
-    )
+    Subscriber.objects.filter(email__iexact=email).move(status, unsubscribed_at=timezone.now())
 
 
 def subscribe_member(
@@ -246,43 +242,26 @@ def subscribe_member(
     be erased (then None)."""
     if ErasedAddress.objects.of(email).exists():
         return None
-    subscriber, _ = Subscriber.objects.get_or_create(
-        email__iexact=email,
-        defaults={
-            "email": email,
-            "name": name,
-            "organisation": organisation,
-            "status": Subscriber.Status.ACTIVE,
-            "lawful_basis": Subscriber.Basis.SOFT_OPT_IN,
-            "source": Subscriber.Source.MEMBERSHIP,
-            "collected_at": timezone.now(),
-            "collected_where": f"Membership of {organisation}",
-            "confirmed_at": timezone.now(),
-        },
-    )
+    subscriber = Subscriber.objects.filter(email__iexact=email).first()
+    if subscriber is None or subscriber.status == Subscriber.Status.PENDING:
+        # New, or never confirmed their own request: membership is now the basis, and the
+        # record says so.
+        subscriber = subscriber or Subscriber(email=email, name=name, organisation=organisation)
+        now = timezone.now()
+        subscriber.record_basis(
+            Subscriber.Basis.SOFT_OPT_IN,
+            source=Subscriber.Source.MEMBERSHIP,
+            at=now,
+            where=f"Membership of {organisation}",
+        )
+        subscriber.confirmed_at = now
+        subscriber.save()
     if subscriber.is_suppressed:
         return subscriber  # they opted out once: membership does not opt them back in
     if Subscription.objects.filter(
         subscriber=subscriber, newsletter=newsletter, unsubscribed_at__isnull=False
     ).exists():
         return subscriber  # left this list before: stays off it
-    if subscriber.status == Subscriber.Status.PENDING:
-        # Never confirmed their own request: membership is now the basis, and the record says so.
-        subscriber.status = Subscriber.Status.ACTIVE
-        subscriber.lawful_basis = Subscriber.Basis.SOFT_OPT_IN
-        subscriber.source = Subscriber.Source.MEMBERSHIP
-        subscriber.collected_at = subscriber.confirmed_at = timezone.now()
-        subscriber.collected_where = f"Membership of {organisation}"
-        subscriber.save(
-            update_fields=[
-                "status",
-                "lawful_basis",
-                "source",
-                "collected_at",
-                "confirmed_at",
-                "collected_where",
-            ]
-        )
     Subscription.objects.get_or_create(subscriber=subscriber, newsletter=newsletter)
     return subscriber
 

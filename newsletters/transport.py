@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -35,12 +36,13 @@ class DeliveryError(Exception):
     dropped, 421) or an ESP down or over quota: the batch stops and waits.
     """
 
-    RECIPIENT = "recipient"
-    MESSAGE = "message"
-    SENDER = "sender"
-    CONNECTION = "connection"
+    class Stage(StrEnum):
+        RECIPIENT = "recipient"
+        MESSAGE = "message"
+        SENDER = "sender"
+        CONNECTION = "connection"
 
-    def __init__(self, code: int | None, message: str, *, stage: str = RECIPIENT):
+    def __init__(self, code: int | None, message: str, *, stage: Stage = Stage.RECIPIENT):
         super().__init__(f"{code or ''} {message}".strip())
         self.code = code
         self.stage = stage
@@ -51,12 +53,12 @@ class DeliveryError(Exception):
 
     @property
     def hard_bounce(self) -> bool:
-        return self.stage == self.RECIPIENT and self.code in HARD_BOUNCE_CODES
+        return self.stage == self.Stage.RECIPIENT and self.code in HARD_BOUNCE_CODES
 
     @property
     def stops_batch(self) -> bool:
         """Not about this recipient: no delivery is charged with it, the batch's rows wait."""
-        return self.stage in (self.SENDER, self.CONNECTION)
+        return self.stage in (self.Stage.SENDER, self.Stage.CONNECTION)
 
 
 def open_transport():
@@ -105,7 +107,7 @@ class SMTPTransport:
         try:
             self._send(from_email, to, message)
         except DeliveryError as error:
-            if error.stage != DeliveryError.CONNECTION or not reused:
+            if error.stage != DeliveryError.Stage.CONNECTION or not reused:
                 raise
             # A connection that worked has gone (an idle timeout, a limit of messages per
             # connection): one try on a fresh one before the batch stops for an outage.
@@ -143,7 +145,7 @@ CONNECTION_REPLIES = (
 
 def delivery_error(error: Exception, *, opening: bool = False) -> DeliveryError:
     """Which reply failed decides whose fault it is: only RCPT TO speaks about the address."""
-    connection, sender = DeliveryError.CONNECTION, DeliveryError.SENDER
+    connection, sender = DeliveryError.Stage.CONNECTION, DeliveryError.Stage.SENDER
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(error.recipients.values()))
         if code == SERVICE_CLOSING:
@@ -151,7 +153,7 @@ def delivery_error(error: Exception, *, opening: bool = False) -> DeliveryError:
         elif _refuses_us(code, _text(reply)):
             stage = sender  # "unable to relay", "authentication required": every RCPT would fail
         else:
-            stage = DeliveryError.RECIPIENT
+            stage = DeliveryError.Stage.RECIPIENT
         return DeliveryError(code, _text(reply), stage=stage)
     if isinstance(error, smtplib.SMTPResponseException):
         code, text = error.smtp_code, _text(error.smtp_error)
@@ -166,7 +168,7 @@ def delivery_error(error: Exception, *, opening: bool = False) -> DeliveryError:
         if isinstance(error, smtplib.SMTPDataError) and _is_permanent(code):
             # The recipient was accepted, then this message refused: charged to this delivery
             # (it is not retried for ever), never a bounce.
-            return DeliveryError(code, text, stage=DeliveryError.MESSAGE)
+            return DeliveryError(code, text, stage=DeliveryError.Stage.MESSAGE)
         return DeliveryError(code, text)  # a temporary reply to this message: retry it
     # Refused or dropped connections say nothing about the address.
     return DeliveryError(None, _describe(error), stage=connection)
@@ -242,15 +244,19 @@ def _backend_error(error: Exception) -> DeliveryError:
     if isinstance(error, AnymailRecipientsRefused):
         return DeliveryError(550, text)
     if isinstance(error.__cause__, OSError):  # an ESP's API could not be reached
-        return DeliveryError(None, text, stage=DeliveryError.CONNECTION)
-    status = getattr(error, "status_code", None) or getattr(
+        return DeliveryError(None, text, stage=DeliveryError.Stage.CONNECTION)
+    http_status = getattr(error, "status_code", None) or getattr(
         getattr(error, "response", None), "status_code", None
     )
-    if isinstance(error, AnymailAPIError) and status in (401, 403):
+    if isinstance(error, AnymailAPIError) and http_status in (401, 403):
         # A wrong API key or a suspended account: no message will go until staff fix it.
-        return DeliveryError(554, f"ESP answered HTTP {status}: {text}", stage=DeliveryError.SENDER)
-    if isinstance(error, AnymailAPIError) and (status is None or status == 429 or status >= 500):
-        return DeliveryError(None, text, stage=DeliveryError.CONNECTION)  # down or over quota
+        return DeliveryError(
+            554, f"ESP answered HTTP {http_status}: {text}", stage=DeliveryError.Stage.SENDER
+        )
+    if isinstance(error, AnymailAPIError) and (
+        http_status is None or http_status == 429 or http_status >= 500
+    ):
+        return DeliveryError(None, text, stage=DeliveryError.Stage.CONNECTION)  # down or over quota
     return DeliveryError(None, text)  # about this message (e.g. a 400): retried, then failed
 
 

@@ -28,10 +28,15 @@ class Moves:
                 f"{labels.get(self.status, self.status)} cannot become {labels.get(to, to)}."
             )
 
-    def move_to(self, to: str, **fields) -> None:
-        """Check the move, then save the new status with ``fields`` (name=value) in one write."""
+    def set_status(self, to: str) -> None:
+        """Check the move and set the status, unsaved: for a caller that saves it with other
+        changes, or many rows at once (``bulk_update``)."""
         self.check_move(to)
         self.status = to
+
+    def move_to(self, to: str, **fields) -> None:
+        """Check the move, then save the new status with ``fields`` (name=value) in one write."""
+        self.set_status(to)
         for name, value in fields.items():
             setattr(self, name, value)
         self.save(update_fields=["status", *fields])

@@ -109,6 +109,15 @@ def staff_user(django_user_model):
 
 
 @pytest.fixture
+def staff_client(client, staff_user):
+    """The test client, logged in as staff with a second factor passed (the admin opens)."""
+    from tests.helpers import log_in_with_second_factor
+
+    log_in_with_second_factor(client, staff_user)
+    return client
+
+
+@pytest.fixture
 def user(django_user_model):
     from accounts.services import mark_address_verified
 

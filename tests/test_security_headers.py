@@ -11,7 +11,6 @@ from django.utils.csp import build_policy
 
 from accounts.services import magic_link_for
 from billing import cards
-from tests.helpers import log_in_with_second_factor
 from tests.newsletters.factories import IssueFactory, NewsletterFactory, SubscriberFactory
 from tests.test_settings import PRODUCTION, manage
 from tests.vacancies.factories import VacancyFactory
@@ -138,12 +137,6 @@ def test_paying_by_card_may_post_on_to_stripe_checkout(client, production):
     response = client.get("/", secure=True)
 
     assert policy(response)["form-action"] == ["'self'", "https://checkout.stripe.com"]
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    log_in_with_second_factor(client, staff_user)
-    return client
 
 
 def admin_pages(issue, vacancy) -> list[str]:

@@ -7,10 +7,10 @@ import pytest
 from billing import services as billing
 from billing.models import Invoice
 from membership.models import Membership
-from newsletters.models import Issue, Send
+from newsletters.models import Delivery, Issue, Send, Subscriber
 from tasp.states import InvalidMove
 from tests.membership.factories import MembershipFactory
-from tests.newsletters.factories import IssueFactory
+from tests.newsletters.factories import IssueFactory, SubscriberFactory
 from tests.vacancies.factories import VacancyFactory
 from vacancies.models import Vacancy
 
@@ -41,6 +41,15 @@ def made(model, status):
     if model is Send:
         issue = IssueFactory()
         return Send.objects.create(issue=issue, newsletter=issue.newsletter, status=status)
+    if model is Subscriber:
+        return SubscriberFactory(status=status)
+    if model is Delivery:
+        issue = IssueFactory()
+        send = Send.objects.create(issue=issue, newsletter=issue.newsletter)
+        subscriber = SubscriberFactory()
+        return Delivery.objects.create(
+            send=send, subscriber=subscriber, email=subscriber.email, status=status
+        )
     return VacancyFactory(status=status)
 
 
@@ -50,7 +59,9 @@ def made(model, status):
     + every_move(Membership)
     + every_move(Vacancy)
     + every_move(Issue)
-    + every_move(Send),
+    + every_move(Send)
+    + every_move(Subscriber)
+    + every_move(Delivery),
     ids=lambda value: getattr(value, "__name__", str(value)),
 )
 def test_only_the_tables_moves_are_made(model, before, after, allowed):
@@ -82,3 +93,57 @@ def test_a_conditional_move_moves_only_rows_the_table_allows_and_only_once():
     assert Send.objects.filter(pk=send.pk).move(Send.Status.PAUSED) == 0  # sent is final
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
+
+
+def test_staff_cannot_make_a_bounced_address_active_again_in_the_admin(staff_client):
+    from django.urls import reverse
+
+    subscriber = SubscriberFactory(status=Subscriber.Status.BOUNCED, name="Bo Bounce")
+    url = reverse("admin:newsletters_subscriber_change", args=[subscriber.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {
+        **{name: form[name].value() or "" for name in form.fields},
+        "status": Subscriber.Status.ACTIVE,
+        "subscriptions-TOTAL_FORMS": "0",
+        "subscriptions-INITIAL_FORMS": "0",
+    }
+
+    response = staff_client.post(url, data)
+
+    assert "Bounced cannot become Active" in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.BOUNCED
+
+
+def test_evidence_is_recorded_by_one_method_for_either_basis():
+    from django.utils import timezone
+
+    now = timezone.now()
+    consenting = Subscriber(email="yes@example.org")
+    consenting.record_basis(
+        Subscriber.Basis.CONSENT,
+        source=Subscriber.Source.FORM,
+        at=now,
+        ip="192.0.2.1",
+        wording="Yes",
+    )
+    member = Subscriber(email="rep@example.org")
+    member.record_basis(
+        Subscriber.Basis.SOFT_OPT_IN,
+        source=Subscriber.Source.MEMBERSHIP,
+        at=now,
+        where="Membership",
+    )
+
+    assert (consenting.status, consenting.consent_at, consenting.consent_ip) == (
+        Subscriber.Status.ACTIVE,
+        now,
+        "192.0.2.1",
+    )
+    assert consenting.collected_at is None
+    assert (member.status, member.collected_at, member.collected_where) == (
+        Subscriber.Status.ACTIVE,
+        now,
+        "Membership",
+    )
+    assert member.consent_at is None and member.consent_wording == ""

@@ -68,7 +68,7 @@ def seed_demo(*, staff) -> Iterator[str]:
             poster = member if is_member else non_member
             organisation = MEMBER_ORGANISATION if is_member else NON_MEMBER_ORGANISATION
             published_at = timezone.now() - timedelta(days=14)
-            status = Vacancy.Status.CLOSED if state == "closed" else Vacancy.Status.PUBLISHED
+            shown_as = Vacancy.Status.CLOSED if state == "closed" else Vacancy.Status.PUBLISHED
             vacancy, created = Vacancy.objects.update_or_create(
                 title=f"{title} ({state})",
                 posted_by=poster,
@@ -97,7 +97,7 @@ def seed_demo(*, staff) -> Iterator[str]:
                     "apply_email": "" if index % 2 else "recruitment@example.org",
                     "contact_name": "Sam Contact",
                     "contact_email": "sam.contact@example.org",
-                    "status": status,
+                    "status": shown_as,
                     "is_member_post": is_member,
                     "price": None if is_member else VacancyPricing.current().non_member_price,
                     "billing_name": "" if is_member else NON_MEMBER_ORGANISATION,

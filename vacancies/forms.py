@@ -6,32 +6,8 @@ from django.utils import timezone
 
 from tasp.forms import HoneypotForm, NameField
 
-from .models import LONDON, Vacancy, sanitise_description
+from .models import BILLING_FIELDS, LONDON, VACANCY_FIELDS, Vacancy, sanitise_description
 from .validators import too_big_message
-
-VACANCY_FIELDS = [
-    "title",
-    "role_type",
-    "organisation_name",
-    "location",
-    "region",
-    "contract_type",
-    "working_pattern",
-    "remuneration",
-    "pay_amount",
-    "pay_period",
-    "closes_on",
-    "interview_on",
-    "starts_on",
-    "description",
-    "apply_url",
-    "apply_email",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "job_pack",
-]
-BILLING_FIELDS = ["billing_name", "billing_address", "billing_email", "po_number"]
 
 
 class DateInput(forms.DateInput):

@@ -104,6 +104,40 @@ class VacancyPricing(models.Model):
 # --- Vacancy ----------------------------------------------------------------------------------
 
 
+class PaymentState(models.TextChoices):
+    FREE = "free", "Free (member)"
+    NOT_SUBMITTED = "not_submitted", "Not submitted"
+    NOT_INVOICED = "not_invoiced", "Not invoiced"
+    INVOICED = "invoiced", "Invoiced, unpaid"
+    PAID = "paid", "Paid"
+
+
+# What a poster writes, on the form and in the admin; a relisted advert starts from these.
+VACANCY_FIELDS = [
+    "title",
+    "role_type",
+    "organisation_name",
+    "location",
+    "region",
+    "contract_type",
+    "working_pattern",
+    "remuneration",
+    "pay_amount",
+    "pay_period",
+    "closes_on",
+    "interview_on",
+    "starts_on",
+    "description",
+    "apply_url",
+    "apply_email",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "job_pack",
+]
+BILLING_FIELDS = ["billing_name", "billing_address", "billing_email", "po_number"]
+
+
 class VacancyQuerySet(models.QuerySet):
     def published(self) -> Self:
         return self.filter(status=Vacancy.Status.PUBLISHED)
@@ -333,6 +367,16 @@ class Vacancy(Moves, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("vacancies:detail", args=[self.slug])
 
+    def relisting(self) -> Vacancy:
+        """A new draft (unsaved) with what the poster wrote: not the status, dates, price,
+        invoice or moderation of this one."""
+        return Vacancy(
+            **{name: getattr(self, name) for name in (*VACANCY_FIELDS, *BILLING_FIELDS)},
+            organisation=self.organisation,
+            posted_by=self.posted_by,
+            relisted_from=self,
+        )
+
     def clean(self):
         super().clean()
         errors = {}
@@ -380,16 +424,25 @@ class Vacancy(Moves, models.Model):
         return sanitise_description(self.description)
 
     @property
-    def payment_state(self) -> str:
+    def payment(self) -> PaymentState:
+        """Where the advert's payment stands, from its price, invoice and payment time."""
         if self.is_member_post:
-            return "Free (member)"
+            return PaymentState.FREE
         if self.price is None:
-            return "Not submitted"
+            return PaymentState.NOT_SUBMITTED
         if self.paid_at:
-            return f"Paid (invoice {self.invoice.number})" if self.invoice else "Paid"
-        if self.invoice:
+            return PaymentState.PAID
+        return PaymentState.INVOICED if self.invoice else PaymentState.NOT_INVOICED
+
+    @property
+    def payment_state(self) -> str:
+        """The payment, as staff and the poster read it (with the invoice's number)."""
+        payment = self.payment
+        if payment == PaymentState.PAID and self.invoice:
+            return f"Paid (invoice {self.invoice.number})"
+        if payment == PaymentState.INVOICED:
             return f"Invoiced: {self.invoice.number}, unpaid"
-        return "Not invoiced"
+        return payment.label
 
     @transaction.atomic
     def change_status(self, to: str, *, by=None, note: str = "") -> VacancyStatusChange:

@@ -299,24 +299,7 @@ def relist_vacancy(*, vacancy: Vacancy, by) -> Vacancy:
     existing = vacancy.relistings.order_by("pk").first()
     if existing is not None:
         return existing
-    copy = Vacancy.objects.get(pk=vacancy.pk)
-    copy.pk = None
-    copy.slug = ""
-    copy.status = Status.DRAFT
-    copy.relisted_from = vacancy
-    copy.posted_by = vacancy.posted_by
-    for field in (
-        "price",
-        "submitted_at",
-        "published_at",
-        "closed_at",
-        "closing_reminder_sent_at",
-        "paid_at",
-    ):
-        setattr(copy, field, None)
-    copy.is_member_post = False
-    copy.invoice = None
-    copy.rejection_reason = copy.rejection_note = ""
+    copy = vacancy.relisting()
     copy.save()
     copy.status_changes.create(
         from_status="", to_status=Status.DRAFT, changed_by=by, note=f"Relisted from {vacancy.slug}."

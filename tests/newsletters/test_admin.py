@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    log_in_with_second_factor(client, staff_user)
-    return client
-
-
-@pytest.fixture
 def issue():
     newsletter = NewsletterFactory()
     subscribe(newsletter, 3)
