@@ -1,3 +1,5 @@
+"""Vacancy adverts: what a poster writes, its status history and its job pack."""
+
 from __future__ import annotations
 
 import secrets
@@ -19,7 +21,7 @@ from django.utils.text import slugify
 from tasp.html import clean_html
 from tasp.states import Moves
 
-from .validators import validate_job_pack
+from ..validators import validate_job_pack
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -55,53 +57,6 @@ class JobPackField(models.FileField):
 
 
 # --- Price ------------------------------------------------------------------------------------
-
-
-class VacancyPricing(models.Model):
-    """One row: what a non-member pays to advertise (members advertise free), and how alerts go."""
-
-    class AlertFrequency(models.TextChoices):
-        IMMEDIATE = "immediate", "One email per vacancy, as it is published"
-        DAILY = "daily", "A daily digest of the day's new vacancies"
-
-    non_member_price = models.DecimalField(
-        max_digits=9,
-        decimal_places=2,
-        default=Decimal("650.00"),
-        validators=[MinValueValidator(Decimal("0.00"))],
-        help_text="In pounds, shown to non-members before they submit an advert.",
-    )
-    alert_frequency = models.CharField(
-        max_length=10,
-        choices=AlertFrequency,
-        default=AlertFrequency.IMMEDIATE,
-        help_text="How people subscribed to vacancy alerts hear about new adverts.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "vacancy pricing and alerts"
-
-    def __str__(self) -> str:
-        return f"Non-member advert: £{self.non_member_price:,.2f}"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a singleton: there is only ever one price
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls) -> VacancyPricing:
-        pricing, _ = cls.objects.get_or_create(pk=1)
-        return pricing
-
-    @classmethod
-    def current_read_only(cls) -> VacancyPricing:
-        """``current()`` without writing, for pages anyone may read: the row, or the defaults it
-        will be made with until something first asks for it."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-
-# --- Vacancy ----------------------------------------------------------------------------------
 
 
 class PaymentState(models.TextChoices):
@@ -475,47 +430,6 @@ class VacancyStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
-
-
-class VacancyAlert(models.Model):
-    """A vacancy announced to the alerts list: one row per vacancy, so it goes out once. Readers
-    with different filters get different issues, so one announcement can make several."""
-
-    vacancy = models.OneToOneField(Vacancy, on_delete=models.CASCADE, related_name="alert")
-    issues = models.ManyToManyField("newsletters.Issue", blank=True, related_name="vacancy_alerts")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"Alert for {self.vacancy}"
-
-
-class AlertFilter(models.Model):
-    """Which new vacancies one alerts subscriber hears about. Nothing chosen in a kind means
-    every one of it; a remote post matches every region."""
-
-    subscriber = models.OneToOneField(
-        "newsletters.Subscriber", on_delete=models.CASCADE, related_name="vacancy_alert_filter"
-    )
-    role_types = models.JSONField(default=list, blank=True)
-    regions = models.JSONField(default=list, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"Vacancy alerts for {self.subscriber}: {self.describe()}"
-
-    def vacancies(self, queryset: VacancyQuerySet) -> VacancyQuerySet:
-        """The adverts of ``queryset`` this reader hears about."""
-        return queryset.matching(role_types=self.role_types, regions=self.regions)
-
-    def describe(self) -> str:
-        roles = [Vacancy.RoleType(v).label for v in self.role_types if v in Vacancy.RoleType]
-        regions = [Vacancy.Region(v).label for v in self.regions if v in Vacancy.Region]
-        return "; ".join(
-            [
-                ", ".join(roles) if roles else "every role",
-                ", ".join(regions) if regions else "every region",
-            ]
-        )
 
 
 def job_posting(vacancy: Vacancy, *, url: str) -> dict:

@@ -1,0 +1,23 @@
+"""The membership app's models, by concern; import them from here."""
+
+from .memberships import (  # noqa: F401
+    Membership,
+    MembershipChange,
+    MembershipQuerySet,
+    Representative,
+)
+from .organisations import (  # noqa: F401
+    Organisation,
+    OrganisationQuerySet,
+    Person,
+)
+from .reminders import (  # noqa: F401
+    ReminderRule,
+    SentReminder,
+)
+from .years import (  # noqa: F401
+    FeeBand,
+    FeeSchedule,
+    MembershipYear,
+    MembershipYearQuerySet,
+)

@@ -1,0 +1,236 @@
+"""Lists and their issues: what is written and where it goes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from tasp.html import clean_html
+from tasp.states import Moves, MovesQuerySet
+
+if TYPE_CHECKING:
+    from .subscribers import Subscriber
+
+
+def sanitise_html(html: str) -> str:
+    """Whatever an editor lets through, only simple formatting and http(s)/mailto links stay."""
+    return clean_html(html)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text from sanitised HTML: paragraphs become blank lines, links keep their address."""
+    import re
+
+    text = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", html, flags=re.S)
+    text = re.sub(r"<li[^>]*>", "- ", text)
+    text = re.sub(r"</(p|li|h3|h4|blockquote)>|<br\s*/?>", "\n", text)
+    text = strip_tags(text)
+    from html import unescape
+
+    lines = [line.strip() for line in unescape(text).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+RESERVED_SLUGS = {"feed", "subscribe", "confirm", "unsubscribe", "preferences"}
+
+# The two lists the site relies on; migrations make both (newsletters 0005, vacancies 0003).
+MAIN_NEWSLETTER_SLUG = "tasp-newsletter"
+
+
+class NewsletterQuerySet(models.QuerySet):
+    def offered_to(self, subscriber: Subscriber) -> Self:
+        """What a subscriber may choose on their preferences page: the public lists, and any
+        list they are on now (a private list they were put on stays theirs to leave)."""
+        from .subscribers import Subscription
+
+        current = Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True)
+        return self.filter(Q(is_public=True) | Q(pk__in=current.values("newsletter")))
+
+
+class Newsletter(models.Model):
+    """A mailing list: 'TASP Newsletter', 'Vacancy alerts'."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    from_name = models.CharField(max_length=120, default="TASP")
+    from_email = models.EmailField(default="newsletter@tasp.example.org")
+    reply_to = models.EmailField(blank=True)
+    is_public = models.BooleanField(
+        "public", default=True, help_text="Offered on the subscribe form."
+    )
+    in_archive = models.BooleanField(
+        "in the archive",
+        default=True,
+        help_text="Its sent issues are listed in the public archive, the feed and the home page "
+        "(their web versions work either way).",
+    )
+    options_url_name = models.CharField(
+        "options page",
+        max_length=100,
+        blank=True,
+        help_text="URL name of a page where subscribers choose this list's own options; it is "
+        "given the subscriber's token and linked from their preferences page.",
+    )
+    for_representatives = models.BooleanField(
+        "for members' representatives",
+        default=False,
+        help_text="Members' representatives join this list when their membership becomes active.",
+    )
+    for_vacancy_alerts = models.BooleanField(
+        "for vacancy alerts",
+        default=False,
+        help_text="New vacancy adverts are sent to this list (one list at most).",
+    )
+
+    objects = NewsletterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["for_vacancy_alerts"],
+                condition=Q(for_vacancy_alerts=True),
+                name="one_vacancy_alerts_list",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def list_id(self) -> str:
+        domain = self.from_email.rsplit("@", 1)[-1]
+        return f"{self.name} <{self.slug}.{domain}>"
+
+
+class IssueQuerySet(MovesQuerySet):
+    def published(self) -> Self:
+        """Issues with a public web version: sent (or being sent) to a public list."""
+        return self.filter(
+            status__in=[Issue.Status.SENT, Issue.Status.SENDING], newsletter__is_public=True
+        )
+
+    def archived(self) -> Self:
+        """Published issues of lists kept in the archive (not, say, one-off vacancy alerts)."""
+        return self.published().filter(newsletter__in_archive=True)
+
+
+class Issue(Moves, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    # An issue sent to a second list after the first goes from sent to sending again; one
+    # whose send was made directly (not scheduled: the benchmark, a shell) from draft.
+    MOVES = {
+        Status.DRAFT: frozenset({Status.SCHEDULED, Status.SENDING}),
+        Status.SCHEDULED: frozenset({Status.SENDING, Status.DRAFT}),
+        Status.SENDING: frozenset({Status.SENT}),
+        Status.SENT: frozenset({Status.SENDING}),
+    }
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="issues")
+    title = models.CharField(max_length=200, help_text="For example “Newsletter - Spring 2020”.")
+    slug = models.SlugField(max_length=200, unique=True, blank=True)
+    issued_on = models.DateField("date", default=timezone.localdate)
+    welcome = models.TextField("editorial welcome", blank=True)
+    signoff_name = models.CharField("sign-off name", max_length=120, blank=True)
+    signoff_role = models.CharField("sign-off role", max_length=120, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.welcome = sanitise_html(self.welcome)
+        if not self.slug:
+            base = slugify(self.title)[:180] or "issue"
+            if base in RESERVED_SLUGS:  # would be hidden behind the list's own pages
+                base = f"{base}-issue"
+            slug, n = base, 2
+            while Issue.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletters:issue-detail", args=[self.slug])
+
+    @property
+    def signoff(self) -> str:
+        return ", ".join(part for part in (self.signoff_name, self.signoff_role) if part)
+
+    @property
+    def welcome_text(self) -> str:
+        return html_to_text(self.welcome)
+
+
+class Section(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class Item(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(max_length=250)
+    body = models.TextField(
+        blank=True, help_text="Simple formatting and links; anything else is removed."
+    )
+    link_url = models.URLField("link", max_length=500, blank=True)
+    link_text = models.CharField(max_length=120, blank=True)
+    image = models.ForeignKey(
+        "IssueImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def body_text(self) -> str:
+        return html_to_text(self.body)
+
+
+class IssueImage(models.Model):
+    image = models.ImageField(upload_to="newsletters/%Y/%m/")
+    alt_text = models.CharField(
+        max_length=250, help_text="Describe the image for people who cannot see it."
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def absolute_url(self) -> str:
+        return f"{settings.SITE_URL}{self.image.url}"
