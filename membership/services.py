@@ -134,13 +134,19 @@ def submit_renewal(
     schedule_fee = _quote_total(membership, len(representatives))
     _update_organisation(membership.organisation, organisation_details)
     replace_representatives(membership=membership, representatives=representatives)
-    membership.move_to(
-        Membership.Status.INVOICED,
+    return _invoice(
+        membership,
         schedule_fee=schedule_fee,
         po_number=po_number.strip(),
         accepted_by=user if getattr(user, "is_authenticated", False) else None,
         price_locked_at=timezone.now(),
     )
+
+
+def _invoice(membership: Membership, **fields) -> Invoice:
+    """The one way a membership is invoiced: it becomes invoiced (with ``fields``), and the
+    year's invoice is issued and emailed."""
+    membership.move_to(Membership.Status.INVOICED, **fields)
     invoice = issue_invoice(
         bill_to=membership.organisation,
         lines=membership_invoice_lines(membership),
@@ -338,16 +344,7 @@ def approve_application(*, membership: Membership, user=None) -> Invoice:
     if not membership.is_price_locked:
         count = membership.representatives.count()
         price = {"schedule_fee": _quote_total(membership, count), "price_locked_at": timezone.now()}
-    membership.move_to(Membership.Status.INVOICED, **price)
-    invoice = issue_invoice(
-        bill_to=membership.organisation,
-        lines=membership_invoice_lines(membership),
-        po_number=membership.po_number,
-    )
-    membership.invoice = invoice
-    membership.save(update_fields=["invoice"])
-    send_invoice(invoice=invoice)
-    return invoice
+    return _invoice(membership, **price)
 
 
 def activate_membership(*, membership: Membership) -> Membership:

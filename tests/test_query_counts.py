@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing import services as billing
-from membership.models import Person, Representative
+from membership.models import FeeBand, Person, Representative
 from newsletters.models import Issue, Item, Section
 from tests.membership.factories import FeeScheduleFactory, MembershipFactory
 from tests.newsletters.factories import IssueFactory, NewsletterFactory
 from tests.vacancies.factories import VacancyFactory
+from vacancies.models import Vacancy
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,56 @@ def test_the_account_page(client, user, django_assert_num_queries):
             )
 
     assert_same_for_more(client, "/membership/account/", add_more, django_assert_num_queries)
+
+
+@time_machine.travel(DAY, tick=False)
+def test_a_vacancy_page_whatever_else_is_advertised(client, django_assert_num_queries):
+    vacancy = VacancyFactory(published=True)
+    assert_same_for_more(
+        client,
+        vacancy.get_absolute_url(),
+        lambda: [VacancyFactory(published=True) for _ in range(49)],
+        django_assert_num_queries,
+    )
+
+
+@time_machine.travel(DAY, tick=False)
+def test_a_posters_own_adverts_and_an_adverts_history(client, django_assert_num_queries):
+    vacancy = VacancyFactory(published=True)
+    vacancy.status_changes.create(from_status="", to_status=Vacancy.Status.DRAFT)
+    client.force_login(vacancy.posted_by)
+
+    assert_same_for_more(
+        client,
+        "/vacancies/mine/",
+        lambda: [VacancyFactory(posted_by=vacancy.posted_by) for _ in range(49)],
+        django_assert_num_queries,
+    )
+    assert_same_for_more(
+        client,
+        f"/vacancies/{vacancy.slug}/manage/",
+        lambda: [
+            vacancy.status_changes.create(
+                from_status=Vacancy.Status.PUBLISHED,
+                to_status=Vacancy.Status.PUBLISHED,
+                note=f"{n}",
+            )
+            for n in range(49)
+        ],
+        django_assert_num_queries,
+    )
+
+
+@time_machine.travel(DAY, tick=False)
+def test_the_membership_page_whatever_the_number_of_fee_bands(client, django_assert_num_queries):
+    schedule = FeeScheduleFactory(band_fees=[(5, "1500.00")])
+
+    assert_same_for_more(
+        client,
+        "/membership/",
+        lambda: [
+            FeeBand.objects.create(schedule=schedule, up_to=5 + n, fee=Decimal(1500 + n))
+            for n in range(1, 50)
+        ],
+        django_assert_num_queries,
+    )

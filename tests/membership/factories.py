@@ -90,6 +90,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
 
 
+def _approve(membership: Membership) -> None:
+    from membership.services import approve_application
+
+    approve_application(membership=membership)
+    membership.refresh_from_db()
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     """``managed_by=user`` names that login as business manager; ``reps=N`` adds N-1 others."""
 
@@ -100,6 +107,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Params:
         renewal_due = factory.Trait(status=Membership.Status.RENEWAL_DUE)
         active = factory.Trait(status=Membership.Status.ACTIVE)
+        # Invoiced the way staff approve an application: the invoice is issued (and emailed).
+        invoiced = factory.Trait(
+            status=Membership.Status.SUBMITTED,
+            price_locked_at=factory.LazyFunction(timezone.now),
+            approve=factory.PostGeneration(
+                lambda membership, create, extracted: _approve(membership)
+            ),
+        )
 
     organisation = factory.SubFactory(OrganisationFactory)
     year = factory.LazyFunction(year_of)

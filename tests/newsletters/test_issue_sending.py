@@ -372,3 +372,43 @@ def test_a_name_with_line_breaks_cannot_add_headers():
         assert message["Bcc"] is None
         assert "\n" not in str(message["To"]) and "eve@example.org" in str(message["To"])
     assert b"\r\nBcc:" not in raw
+
+
+# A batch's queries, whatever its size: take the batch, stamp it, claim its rows (savepoint,
+# select, release), one UPDATE for every message sent, check what is left (two), close the batch,
+# count progress, then finish the send and its issue (four). Someone who left after the start
+# adds one bulk update for all the skipped.
+BATCH_QUERY_BUDGET = 14
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_a_batch_costs_the_same_queries_for_one_recipient_as_for_fifty(
+    newsletter, settings, size, django_assert_num_queries
+):
+    settings.NEWSLETTER_BATCH_SIZE = 100
+    subscribe(newsletter, size)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = sending.start_send(send_id=send.pk)
+
+    with django_assert_num_queries(BATCH_QUERY_BUDGET):
+        sending.send_batch(batch_id=batch.pk)
+
+    assert send.deliveries.filter(status="sent").count() == size
+
+
+def test_skipped_recipients_cost_one_query_between_them(
+    newsletter, settings, django_assert_num_queries
+):
+    from newsletters import subscriptions
+
+    settings.NEWSLETTER_BATCH_SIZE = 100
+    readers = subscribe(newsletter, 50)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = sending.start_send(send_id=send.pk)
+    for reader in readers[:10]:
+        subscriptions.unsubscribe(subscriber=reader)  # after the start: skipped, not sent
+
+    with django_assert_num_queries(BATCH_QUERY_BUDGET + 1):
+        sending.send_batch(batch_id=batch.pk)
+
+    assert send.deliveries.filter(status="skipped").count() == 10

@@ -71,7 +71,7 @@ class Command(BaseCommand):
                         "-m",
                         "celery",
                         "-A",
-                        "tasp",
+                        "newsletters.bench_worker",
                         "worker",
                         "--pool=solo",
                         "-Q",
