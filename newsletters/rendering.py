@@ -130,6 +130,17 @@ def personal_headers(*, message_id: str, unsubscribe_url: str) -> list[tuple[str
     return [("Message-ID", message_id), ("List-Unsubscribe", f"<{unsubscribe_url}>")]
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who one message is for, and what makes it theirs."""
+
+    email: str
+    name: str
+    token: str  # the subscriber's: their preferences link
+    message_id: str
+    unsubscribe_token: str | None = None  # the list's unsubscribe link (else ``token``)
+
+
 class MimeTemplate:
     """One send's message: the raw bytes of a multipart/alternative message with per-recipient
     holes for the SMTP fast path, and the same message as a Django email for other backends.
@@ -160,14 +171,18 @@ class MimeTemplate:
         self.html_head = part.format(b=self.boundary, kind="html").encode()
         self.closing = f"--{self.boundary}--\r\n".encode()
 
-    def _personal(
-        self, name: str, token: str, unsubscribe_token: str | None
-    ) -> tuple[str, str, str, str]:
-        """One recipient's parts, each link reversed once: (name, html, text, unsubscribe)."""
-        name = one_line(name)
-        urls = personal_urls(token, unsubscribe_token)
+    def _personal(self, recipient: Recipient) -> tuple[str, str, str, list[tuple[str, str]]]:
+        """One recipient's parts, each link reversed once: (To, html, text, their headers)."""
+        name = one_line(recipient.name)
+        urls = personal_urls(recipient.token, recipient.unsubscribe_token)
         html, text = self.rendered.fill(name=name, urls=urls)
-        return name, html, text, urls[0]
+        to = formataddr((name, one_line(recipient.email)))
+        return (
+            to,
+            html,
+            text,
+            personal_headers(message_id=recipient.message_id, unsubscribe_url=urls[0]),
+        )
 
     @property
     def _message_id_ends(self) -> tuple[str, str]:
@@ -184,22 +199,11 @@ class MimeTemplate:
         start, end = self._message_id_ends
         return Concat(Value(start), Cast("pk", CharField()), Value(end))
 
-    def build(
-        self,
-        *,
-        email: str,
-        name: str,
-        token: str,
-        message_id: str,
-        unsubscribe_token: str | None = None,
-    ) -> bytes:
-        name, html, text, unsubscribe = self._personal(name, token, unsubscribe_token)
-        personal = [
-            ("To", formataddr((name, one_line(email)))),
-            ("Date", formatdate(localtime=False)),
-            *personal_headers(message_id=message_id, unsubscribe_url=unsubscribe),
-        ]
-        raw = b"".join(
+    def build(self, recipient: Recipient) -> bytes:
+        """The message as the bytes an SMTP server is given (the fast path)."""
+        to, html, text, headers = self._personal(recipient)
+        personal = [("To", to), ("Date", formatdate(localtime=False)), *headers]
+        return b"".join(
             [
                 self.fixed_headers,
                 CRLF,
@@ -215,42 +219,32 @@ class MimeTemplate:
                 self.closing,
             ]
         )
-        return raw
 
-    def build_email(
-        self,
-        *,
-        email: str,
-        name: str,
-        token: str,
-        message_id: str,
-        unsubscribe_token: str | None = None,
-    ) -> EmailMultiAlternatives:
+    def build_email(self, recipient: Recipient) -> EmailMultiAlternatives:
         """The same message as a Django email, for backends that need one (ESPs, tests)."""
-        name, html, text, unsubscribe = self._personal(name, token, unsubscribe_token)
+        to, html, text, headers = self._personal(recipient)
         message = NewsletterEmail(
             subject=self.subject,
             body=text,
             from_email=self.from_header,
-            to=[formataddr((name, email))],
+            to=[to],
             headers=dict(
-                [
-                    *list_headers(newsletter=self.newsletter, send_header=self.send_header),
-                    *personal_headers(message_id=message_id, unsubscribe_url=unsubscribe),
-                ]
+                [*list_headers(newsletter=self.newsletter, send_header=self.send_header), *headers]
             ),
         )
         message.attach_alternative(html, "text/html")
         return message
 
-    def send(self, transport, *, email: str, **personal) -> None:
+    def send(self, transport, recipient: Recipient) -> None:
         """Send one recipient's message: raw bytes where the transport takes them (SMTP), a
-        Django email otherwise. ``personal``: name, token, message_id, unsubscribe_token."""
+        Django email otherwise."""
         if transport.raw:
-            message = self.build(email=email, **personal)
-            transport.send(from_email=self.newsletter.from_email, to=email, message=message)
+            message = self.build(recipient)
+            transport.send(
+                from_email=self.newsletter.from_email, to=recipient.email, message=message
+            )
         else:
-            transport.send(message=self.build_email(email=email, **personal))
+            transport.send(message=self.build_email(recipient))
 
 
 def _b64(text: str) -> bytes:

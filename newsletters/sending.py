@@ -29,7 +29,7 @@ from .models import (
     Subscription,
     backoff_seconds,
 )
-from .rendering import MimeTemplate, RenderedIssue, new_message_id
+from .rendering import MimeTemplate, Recipient, RenderedIssue, new_message_id
 from .subscriptions import suppress
 from .transport import DeliveryError, open_transport
 
@@ -227,14 +227,14 @@ def send_batch(*, batch_id: int) -> None:
 
 def deliver(transport, template: MimeTemplate, delivery: Delivery) -> None:
     subscriber = delivery.subscriber
-    template.send(
-        transport,
+    recipient = Recipient(
         email=delivery.email,
         name=subscriber.name,
         token=subscriber.token,
         unsubscribe_token=subscriber.unsubscribe_token(template.newsletter.pk),
         message_id=template.message_id_for(delivery.pk),
     )
+    template.send(transport, recipient)
 
 
 def record_failure(delivery: Delivery, error: DeliveryError, *, now, max_attempts) -> None:
@@ -423,8 +423,7 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
     with open_transport() as transport:
         for email in emails:
             subscriber = Subscriber.objects.filter(email__iexact=email).first()
-            template.send(
-                transport,
+            recipient = Recipient(
                 email=email,
                 name=subscriber.name if subscriber else "",
                 token=subscriber.token if subscriber else "test",
@@ -433,3 +432,4 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
                 ),
                 message_id=new_message_id(template.domain),
             )
+            template.send(transport, recipient)

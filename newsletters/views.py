@@ -1,12 +1,12 @@
-from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
+
+from tasp.feeds import AtomFeed
 
 from . import subscriptions
 from .forms import PreferencesForm, SubscribeForm
@@ -27,13 +27,10 @@ def issue_detail(request, slug):
     return render(request, "newsletters/issue_detail.html", {"issue": issue, "sections": sections})
 
 
-class IssueFeed(Feed):
-    feed_type = Atom1Feed
+class IssueFeed(AtomFeed):
+    index_url_name = "newsletters:index"
     title = "TASP newsletters"
     subtitle = "Newsletters from The Association of Safeguarding Partners"
-
-    def link(self):
-        return reverse("newsletters:index")
 
     def items(self):
         return Issue.objects.archived()[:20]

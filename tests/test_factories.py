@@ -20,7 +20,9 @@ def test_an_invoiced_membership_has_its_invoice_issued(
     assert membership.status == Membership.Status.INVOICED
     assert membership.invoice.status == Invoice.Status.ISSUED
     assert membership.invoice.total == membership.fee
-    assert [task.name for task in tasks.queued] == ["membership.tasks.email_invoice_task"]  # emailed
+    assert [task.name for task in tasks.queued] == [
+        "membership.tasks.email_invoice_task"
+    ]  # emailed
 
 
 def test_an_active_member_and_a_published_vacancy():

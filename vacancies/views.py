@@ -4,13 +4,10 @@ import posixpath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -20,6 +17,7 @@ from billing import cards
 from billing import services as billing
 from newsletters import subscriptions
 from newsletters.models import Subscriber
+from tasp.feeds import AtomFeed
 from tasp.views import sandboxed
 
 from . import alerts as vacancy_alerts
@@ -109,13 +107,10 @@ def job_pack(request, slug):
     return response
 
 
-class LatestVacanciesFeed(Feed):
-    feed_type = Atom1Feed
+class LatestVacanciesFeed(AtomFeed):
+    index_url_name = "vacancies:index"
     title = "TASP vacancies"
     subtitle = "Independent Scrutineer and other safeguarding partnership posts."
-
-    def link(self):
-        return reverse("vacancies:index")
 
     def items(self):
         return Vacancy.objects.open().order_by("-published_at")[:30]
@@ -254,48 +249,37 @@ def mine(request):
     return render(request, "vacancies/vacancy_mine.html", {"vacancies": vacancies})
 
 
-def _act(request, slug, action, done: str):
-    vacancy = _own_vacancy(request, slug)
-    try:
-        result = action(vacancy)
-    except services.NotAllowed as error:
-        messages.error(request, str(error))
-        return redirect("vacancies:manage", vacancy.slug)
-    messages.success(request, done)
-    return redirect("vacancies:manage", result.slug)
+def _poster_action(act, done: str):
+    """A view for one button on the poster's manage page: ``act(vacancy, user)`` is the
+    service; what it refuses is shown there, and ``done`` when it is done."""
+
+    @login_required
+    @require_POST
+    def view(request, slug):
+        vacancy = _own_vacancy(request, slug)
+        try:
+            result = act(vacancy, request.user)
+        except services.NotAllowed as error:
+            messages.error(request, str(error))
+            return redirect("vacancies:manage", vacancy.slug)
+        messages.success(request, done)
+        return redirect("vacancies:manage", result.slug)
+
+    return view
 
 
-@login_required
-@require_POST
-def submit(request, slug):
-    return _act(
-        request,
-        slug,
-        lambda vacancy: services.submit_vacancy(vacancy=vacancy, user=request.user),
-        "Your advert is submitted. We have emailed you what happens next.",
-    )
-
-
-@login_required
-@require_POST
-def close(request, slug):
-    return _act(
-        request,
-        slug,
-        lambda vacancy: services.close_vacancy(vacancy=vacancy, by=request.user),
-        "Your advert is closed.",
-    )
-
-
-@login_required
-@require_POST
-def relist(request, slug):
-    return _act(
-        request,
-        slug,
-        lambda vacancy: services.relist_vacancy(vacancy=vacancy, by=request.user),
-        "A copy of the advert is saved as a new draft: set a new closing date, then submit it.",
-    )
+submit = _poster_action(
+    lambda vacancy, user: services.submit_vacancy(vacancy=vacancy, user=user),
+    "Your advert is submitted. We have emailed you what happens next.",
+)
+close = _poster_action(
+    lambda vacancy, user: services.close_vacancy(vacancy=vacancy, by=user),
+    "Your advert is closed.",
+)
+relist = _poster_action(
+    lambda vacancy, user: services.relist_vacancy(vacancy=vacancy, by=user),
+    "A copy of the advert is saved as a new draft: set a new closing date, then submit it.",
+)
 
 
 @ratelimit(key="ip", rate=_post_rate, method="POST", block=True)

@@ -350,7 +350,7 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, t
 def test_a_name_with_line_breaks_cannot_add_headers():
     from email import message_from_bytes, policy
 
-    from newsletters.rendering import MimeTemplate, RenderedIssue
+    from newsletters.rendering import MimeTemplate, Recipient, RenderedIssue
 
     newsletter = NewsletterFactory()
     template = MimeTemplate(
@@ -365,8 +365,8 @@ def test_a_name_with_line_breaks_cannot_add_headers():
         "message_id": "<1@tasp.example.org>",
     }
 
-    raw = template.build(**personal)
-    built = template.build_email(**personal).message()
+    raw = template.build(Recipient(**personal))
+    built = template.build_email(Recipient(**personal)).message()
 
     for message in (message_from_bytes(raw, policy=policy.default), built):
         assert message["Bcc"] is None

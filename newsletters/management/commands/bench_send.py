@@ -178,7 +178,7 @@ class Command(BaseCommand):
 
 
 def sample_message(send) -> bytes:
-    from newsletters.rendering import MimeTemplate, RenderedIssue
+    from newsletters.rendering import MimeTemplate, Recipient, RenderedIssue
 
     template = MimeTemplate(
         RenderedIssue(send.subject, send.html_template, send.text_template),
@@ -186,7 +186,9 @@ def sample_message(send) -> bytes:
         send_header=send.header_id,
     )
     return template.build(
-        email="bench@example.com", name="Bench Reader", token="x" * 40, message_id="<x@y>"
+        Recipient(
+            email="bench@example.com", name="Bench Reader", token="x" * 40, message_id="<x@y>"
+        )
     )
 
 
