@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -208,8 +207,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # Who agreed a negotiated fee, and when, is recorded beside it.
         if {"negotiated_fee", "negotiated_reason"} & set(form.changed_data):
-            obj.negotiated_by = request.user
-            obj.negotiated_at = timezone.now()
+            obj.agree_fee(obj.negotiated_fee, obj.negotiated_reason, request.user)
         super().save_model(request, obj, form, change)
 
     @admin.action(permissions=["change"], description="Approve applications: invoice and email")

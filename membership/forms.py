@@ -158,19 +158,12 @@ class MembershipAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        fee = cleaned.get("negotiated_fee")
-        if fee is not None and fee < 0:
-            self.add_error("negotiated_fee", "A negotiated fee cannot be below £0.00.")
-        if fee is not None and not (cleaned.get("negotiated_reason") or "").strip():
-            self.add_error("negotiated_reason", "Give the reason for the negotiated fee.")
-        if (
-            self.instance.pk
-            and self.instance.is_price_locked
-            and "negotiated_fee" in self.changed_data
-        ):
-            self.add_error(
-                "negotiated_fee", "The price is locked: void the invoice first to change it."
+        if {"negotiated_fee", "negotiated_reason"} & set(self.changed_data):
+            errors = self.instance.negotiation_errors(
+                cleaned.get("negotiated_fee"), cleaned.get("negotiated_reason", "")
             )
+            for field, message in errors.items():
+                self.add_error(field, message)
         return cleaned
 
 

@@ -392,15 +392,8 @@ def set_negotiated_fee(
 ) -> Membership:
     """Staff agree a fee different from the schedule, with a reason; not once it is invoiced."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if fee is not None and fee < 0:
-        raise MembershipError("A negotiated fee cannot be below £0.00.")
-    if fee is not None and not reason.strip():
-        raise MembershipError("Give the reason for the negotiated fee.")
-    if membership.status not in (Membership.Status.RENEWAL_DUE, Membership.Status.SUBMITTED):
-        raise MembershipError("The price is locked: void the invoice first to change it.")
-    membership.negotiated_fee = fee
-    membership.negotiated_reason = reason.strip() if fee is not None else ""
-    membership.negotiated_by = user
-    membership.negotiated_at = timezone.now()
+    if errors := membership.negotiation_errors(fee, reason):
+        raise MembershipError(" ".join(errors.values()))
+    membership.agree_fee(fee, reason, user)
     membership.save()
     return membership

@@ -259,8 +259,9 @@ def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: b
     """
     said = str(error)[:90]
     if error.permanent:
-        pause_send_and_tell_staff(
-            send,
+        pause_send(
+            send=send,
+            tell_staff=True,
             reason=f"The mail server refused our messages ({said}). No recipient was marked "
             "failed: check the sending address and mail server settings, then resume.",
         )
@@ -270,8 +271,9 @@ def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: b
     limit = settings.NEWSLETTER_MAX_CONNECTION_FAILURES
     if failures >= limit:
         Batch.objects.filter(pk=batch.pk).update(connection_failures=failures)
-        pause_send_and_tell_staff(
-            send,
+        pause_send(
+            send=send,
+            tell_staff=True,
             reason=f"The mail server was unreachable or not taking mail {failures} times in a "
             f"row ({said}). No recipient was marked failed: resume once it is back.",
         )
@@ -335,25 +337,30 @@ def check_error_threshold(send: Send) -> bool:
     attempted = progress["sent"] + progress["failed"]
     if progress["failed"] < minimum or progress["failed"] / max(attempted, 1) < threshold:
         return False
-    pause_send_and_tell_staff(
-        send,
+    pause_send(
+        send=send,
+        tell_staff=True,
         reason=f"Paused after {progress['failed']} failed deliveries out of {attempted}.",
         progress=progress,
     )
     return True
 
 
-def pause_send_and_tell_staff(send: Send, *, reason: str, progress: dict | None = None) -> bool:
-    """Pause a running send on its own account and email staff once; False if not running."""
+def pause_send(
+    *, send: Send, reason: str = "Paused by staff.", tell_staff: bool = False, progress=None
+) -> bool:
+    """Pause a running send (staff's button, or the send itself when something is wrong, which
+    tells staff once by email: ``tell_staff``). False when it was not running."""
     reason = reason[:250]
     if not Send.objects.filter(pk=send.pk).move(Send.Status.PAUSED, paused_reason=reason):
         return False
-    logger.warning("Send %s paused: %s", send.pk, reason)
-    send_templated_email(
-        "newsletters/send_paused",
-        to=settings.STAFF_NOTIFICATION_EMAILS,
-        context={"send": send, "reason": reason, "progress": progress or send.progress()},
-    )
+    if tell_staff:
+        logger.warning("Send %s paused: %s", send.pk, reason)
+        send_templated_email(
+            "newsletters/send_paused",
+            to=settings.STAFF_NOTIFICATION_EMAILS,
+            context={"send": send, "reason": reason, "progress": progress or send.progress()},
+        )
     return True
 
 
@@ -364,10 +371,6 @@ def finish_send_if_done(*, send_id: int) -> bool:
         send = Send.objects.get(pk=send_id)
         Issue.objects.filter(pk=send.issue_id).move(Issue.Status.SENT)
     return True
-
-
-def pause_send(*, send: Send, reason: str = "Paused by staff.") -> None:
-    Send.objects.filter(pk=send.pk).move(Send.Status.PAUSED, paused_reason=reason)
 
 
 @transaction.atomic

@@ -179,6 +179,27 @@ class Membership(Moves, models.Model):
     def is_price_locked(self) -> bool:
         return self.price_locked_at is not None
 
+    def negotiation_errors(self, fee: Decimal | None, reason: str) -> dict[str, str]:
+        """What stops staff agreeing ``fee`` (None: back to the schedule) for ``reason`` now, by
+        field: the one rule for the admin's form and ``services.set_negotiated_fee``."""
+        errors = {}
+        if fee is not None and fee < 0:
+            errors["negotiated_fee"] = "A negotiated fee cannot be below £0.00."
+        if fee is not None and not (reason or "").strip():
+            errors["negotiated_reason"] = "Give the reason for the negotiated fee."
+        if self.status not in (self.Status.RENEWAL_DUE, self.Status.SUBMITTED):
+            errors.setdefault(
+                "negotiated_fee", "The price is locked: void the invoice first to change it."
+            )
+        return errors
+
+    def agree_fee(self, fee: Decimal | None, reason: str, user) -> None:
+        """Record a negotiated fee with its reason, who agreed it and when (unsaved)."""
+        self.negotiated_fee = fee
+        self.negotiated_reason = (reason or "").strip() if fee is not None else ""
+        self.negotiated_by = user
+        self.negotiated_at = timezone.now()
+
     @property
     def is_declinable(self) -> bool:
         """The row-level twin of ``MembershipQuerySet.declinable()``."""
