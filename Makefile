@@ -15,7 +15,7 @@ BENCH_SUBSCRIBERS ?= 20000
 # make test-dates: the suite with the clock moved to each of these (any date must work).
 TEST_DATES ?= 2027-06-15T10:00:00 2028-02-01T10:00:00 2029-06-15T10:00:00
 
-.PHONY: install run test test-production test-dates lint format bench
+.PHONY: install run test test-production test-dates lint format bench bench-compare
 
 install: $(VENV)/.installed
 
@@ -73,3 +73,10 @@ bench: install
 		$(BIN)/python manage.py migrate --no-input -v0
 	DJANGO_DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 		$(BIN)/python manage.py bench_send --subscribers $(BENCH_SUBSCRIBERS) --workers 2
+
+# Not part of make test: make bench at commit BASE and at this tree, alternately, 3 runs each.
+BASE ?= HEAD
+bench-compare: install
+	command -v smtp-sink >/dev/null 2>&1 || [ -x /usr/sbin/smtp-sink ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null)
+	REDIS_URL=$(TEST_REDIS_URL) scripts/bench-compare $(BASE)
