@@ -180,6 +180,18 @@ def _priced_representatives(membership: Membership, formset) -> list | None:
     return representatives
 
 
+def _posted_representatives(request, membership, formset, *forms) -> tuple[list | None, int]:
+    """The representatives a valid POST names, priced (None on GET or with errors, every form
+    checked so each shows its own), and how many the page quotes for."""
+    count = len(formset.initial or [])
+    if request.method != "POST":
+        return None, count
+    if not all([formset.is_valid(), *[form.is_valid() for form in forms]]):
+        return None, count
+    representatives = _priced_representatives(membership, formset)
+    return representatives, len(representatives) if representatives is not None else count
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def renew(request):
@@ -188,12 +200,9 @@ def renew(request):
     details = OrganisationDetailsForm(data, instance=membership.organisation, prefix="org")
     formset = representative_formset(data, initial=_initial_representatives(membership))
     form = RenewalForm(data, initial={"po_number": membership.po_number})
-    count = len(formset.initial or [])
+    representatives, count = _posted_representatives(request, membership, formset, details, form)
+    valid = representatives is not None
     if request.method == "POST":
-        valid = details.is_valid() & formset.is_valid() & form.is_valid()
-        representatives = _priced_representatives(membership, formset) if valid else None
-        valid = representatives is not None
-        count = len(representatives) if valid else count
         if valid and "recalculate" in request.POST:
             # Without JavaScript: show the new fee and fresh empty rows, save nothing.
             details = OrganisationDetailsForm(
@@ -394,12 +403,9 @@ def change_representatives(request):
     data = request.POST or None
     formset = representative_formset(data, initial=_initial_representatives(membership))
     form = RenewalForm(data)
-    count = len(formset.initial or [])
+    representatives, count = _posted_representatives(request, membership, formset, form)
+    valid = representatives is not None
     if request.method == "POST":
-        valid = formset.is_valid() & form.is_valid()
-        representatives = _priced_representatives(membership, formset) if valid else None
-        valid = representatives is not None
-        count = len(representatives) if valid else count
         if valid and "recalculate" in request.POST:
             formset = representative_formset(initial=[asdict(r) for r in representatives])
             form = RenewalForm(initial=form.cleaned_data)
