@@ -13,9 +13,11 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY tasp tasp
 COPY accounts accounts
+COPY billing billing
 COPY membership membership
 COPY newsletters newsletters
 COPY vacancies vacancies
+COPY resources resources
 RUN pip install -c constraints.txt .
 
 COPY manage.py Procfile ./
@@ -25,7 +27,7 @@ COPY static static
 # collectstatic needs settings to load; these throwaway values never reach a running container.
 RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
     python manage.py collectstatic --no-input \
-    && mkdir -p /app/var/media && chown -R tasp:tasp /app/var
+    && mkdir -p /app/var/media /app/var/private && chown -R tasp:tasp /app/var
 
 USER tasp
 EXPOSE 8000

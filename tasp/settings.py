@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "membership",
     "newsletters",
     "vacancies",
+    "resources",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,8 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploads (newsletter images, job packs) are served by Django unless a proxy in front serves
 # MEDIA_ROOT at /media/ itself (then set this false).
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+# Members' resources: files served only by resources.views.download, which checks access.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -22,6 +22,7 @@ urlpatterns = [
     path("membership/", include("billing.urls")),
     path("newsletters/", include("newsletters.urls")),
     path("vacancies/", include("vacancies.urls")),
+    path("resources/", include("resources.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]

@@ -70,3 +70,25 @@ def test_uploads_are_served_with_debug_off(client, settings, tmp_path):
     assert response["Content-Type"] == "image/png"
     outside = Client(raise_request_exception=False).get("/media/../tasp/settings.py")
     assert outside.status_code in (400, 404)  # never a file outside MEDIA_ROOT
+
+
+def test_the_image_holds_every_app_the_site_runs():
+    """Each of the project's own apps is copied by the Dockerfile and packaged by pyproject.toml:
+    an app left out starts fine here (the tree has it) and fails in the container."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    ours = {
+        app.split(".")[0] for app in settings.INSTALLED_APPS if (root / app.split(".")[0]).is_dir()
+    }
+    copied = set(re.findall(r"^COPY (\w+) \1$", (root / "Dockerfile").read_text(), re.M))
+    packaged = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
+
+    assert ours <= copied, f"the Dockerfile does not copy {sorted(ours - copied)}"
+    assert {f"{app}*" for app in ours} <= set(packaged), "pyproject.toml leaves an app out"

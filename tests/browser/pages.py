@@ -37,8 +37,10 @@ def totp_code(secret: str) -> str:
 MAX_PAGES = 150
 # Staff pages are checked one by one in the staff test; logging out is a POST, never crawled.
 SKIPPED_PREFIXES = ("/admin/", "/media/", "/static/", "/accounts/logout/")
-# Feeds, calendars and file downloads (invoice PDFs, job packs) are not web pages.
-NOT_A_PAGE = re.compile(r"/feed/|\.(pdf|ics|csv|json|xml|zip|docx?|txt)$|job-?pack", re.I)
+# Feeds, calendars and file downloads (invoice PDFs, job packs, resources) are not web pages.
+NOT_A_PAGE = re.compile(
+    r"/feed/|/download/$|\.(pdf|ics|csv|json|xml|zip|docx?|txt)$|job-?pack", re.I
+)
 
 
 class Audit:

@@ -220,6 +220,29 @@ def test_a_new_visitor_signs_up_confirms_and_posts_an_advert_at_the_non_member_p
     assert "£650.00" in plain_text(invoice)
 
 
+def test_a_representative_downloads_a_members_only_resource_others_cannot(stack, page, axe):
+    from membership.demo import MANAGER_PASSWORD
+
+    title = "National safeguarding reports 2021: summary and key points for ADCS"
+    page.goto("/resources/")
+    axe(page)
+    page.get_by_role("link", name=title).click()
+    page.locator("#members-only").wait_for()  # summary and how to join, no file
+    axe(page)
+    download_path = urlsplit(page.url).path + "download/"
+    refused = page.request.get(download_path, max_redirects=0)
+    assert refused.status == 302 and "/accounts/login/" in refused.headers["location"]
+    assert fetch(stack.url + "/media/resources/")[0] == 404
+
+    log_in(page, MANAGER_EMAIL, MANAGER_PASSWORD, "/resources/")
+    page.get_by_role("link", name=title).click()
+    axe(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"^Download ")).click()
+    with open(download_info.value.path(), "rb") as file:
+        assert file.read().startswith(b"Summary and key points for ADCS.")
+
+
 PUBLIC_PAGES = [
     "/",
     "/newsletters/",
@@ -231,6 +254,8 @@ PUBLIC_PAGES = [
     "/vacancies/",
     "/vacancies/feed/",
     "/vacancies/alerts/",
+    "/resources/",
+    "/resources/?q=independent+scrutiny",
     "/accounts/login/",
     "/accounts/login/code/",
     "/accounts/signup/",
