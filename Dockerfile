@@ -18,6 +18,7 @@ COPY membership membership
 COPY newsletters newsletters
 COPY vacancies vacancies
 COPY resources resources
+COPY events events
 RUN pip install -c constraints.txt .
 
 COPY manage.py Procfile ./

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "newsletters",
     "vacancies",
     "resources",
+    "events",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("newsletters/", include("newsletters.urls")),
     path("vacancies/", include("vacancies.urls")),
     path("resources/", include("resources.urls")),
+    path("events/", include("events.urls")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
 ]

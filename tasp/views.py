@@ -12,10 +12,14 @@ from . import health
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    from events.models import Event
     from vacancies.models import Vacancy
 
     latest_vacancies = Vacancy.objects.open().order_by("-published_at")[:3]
-    return render(request, "home.html", {"latest_vacancies": latest_vacancies})
+    next_event = Event.objects.upcoming().exclude(kind=Event.Kind.EXTERNAL).first()
+    return render(
+        request, "home.html", {"latest_vacancies": latest_vacancies, "next_event": next_event}
+    )
 
 
 @never_cache

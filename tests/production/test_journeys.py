@@ -243,6 +243,41 @@ def test_a_representative_downloads_a_members_only_resource_others_cannot(stack,
         assert file.read().startswith(b"Summary and key points for ADCS.")
 
 
+def test_a_representative_books_the_conference_at_the_member_price_before_the_public(
+    stack, page, axe
+):
+    from membership.demo import MANAGER_PASSWORD
+
+    page.goto("/events/")
+    axe(page)
+    page.get_by_role("link", name=re.compile(r"^TASP annual conference")).first.click()
+    page.get_by_text(re.compile(r"Booking opens to everyone on")).wait_for()  # not yet public
+    axe(page)
+    conference = urlsplit(page.url).path
+
+    log_in(page, MANAGER_EMAIL, MANAGER_PASSWORD, conference)
+    page.get_by_label("Number of delegates").select_option("2")
+    page.get_by_role("button", name="Change").click()
+    page.get_by_text("You book at the member price").wait_for()
+    axe(page)
+    for number, name in enumerate(["Sam Scrutineer", "Ali Chair"]):
+        delegate = page.locator("fieldset").filter(has_text=f"Delegate {number + 1}")
+        delegate.get_by_label("Name").fill(name)
+        delegate.get_by_label("Email").fill(f"delegate{number}@example.org")
+        delegate.get_by_label("Organisation").fill("Northshire Safeguarding Partnership")
+    booker = page.locator("fieldset").filter(has_text="Booked by")
+    booker.get_by_label("Organisation").fill("Northshire Safeguarding Partnership")
+    booker.get_by_label("Purchase order number").fill("PO-EVENTS-1")
+    received = len(stack.smtp.messages)
+    page.get_by_role("button", name="Book", exact=True).click()
+    page.wait_for_url("**/events/bookings/**")
+    page.get_by_text("Your places are held").wait_for()
+    axe(page)
+    number = re.search(r"invoice (\S+) has been emailed", page.content()).group(1)
+    invoice = mail_to(stack.smtp, MANAGER_EMAIL, number, timeout=60, after=received)
+    assert [part.get_filename() for part in invoice.iter_attachments()] == [f"{number}.pdf"]
+
+
 PUBLIC_PAGES = [
     "/",
     "/newsletters/",
@@ -256,6 +291,8 @@ PUBLIC_PAGES = [
     "/vacancies/alerts/",
     "/resources/",
     "/resources/?q=independent+scrutiny",
+    "/events/",
+    "/events/calendar.ics",
     "/accounts/login/",
     "/accounts/login/code/",
     "/accounts/signup/",

@@ -20,7 +20,7 @@ STAFF_PASSWORD = "tasp-demo-staff"  # demo only: the command refuses to run in p
 # The demo staff account's authenticator-app key (base32), so developers can pass the admin's
 # second factor: add it to an authenticator app, or run `python manage.py demo_totp_code`.
 STAFF_TOTP_SECRET = "TASPDEMOSTAFFTOTPKEYFORLOCALUSE2"
-APPS_IN_ORDER = ["membership", "newsletters", "vacancies", "resources"]
+APPS_IN_ORDER = ["membership", "newsletters", "vacancies", "resources", "events"]
 
 
 class Command(BaseCommand):
