@@ -1,6 +1,6 @@
 from django import forms
 
-from tasp.forms import NameField
+from tasp.forms import HoneypotForm, NameField
 
 from .models import Event, Session, TicketType
 from .services import BookerData, DelegateData
@@ -91,3 +91,48 @@ def delegate_formset(data=None, *, event: Event, member: bool, count: int = 1):
         validate_max=True,
     )
     return FormSet(data, event=event, member=member, prefix="delegates")
+
+
+class InterestForm(HoneypotForm):
+    """Join the waiting list of a full event (or ask to be told when booking opens)."""
+
+    name = NameField(label="Your name", max_length=150)
+    email = forms.EmailField(label="Your email", max_length=254)
+    ticket_type = forms.ModelChoiceField(
+        label="Ticket", queryset=TicketType.objects.none(), required=False, empty_label="Any"
+    )
+    session = forms.ModelChoiceField(
+        label="Workshop you want",
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label="Any",
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticket_type"].queryset = event.ticket_types.all()
+        workshops = event.sessions.filter(is_workshop=True)
+        if workshops.exists():
+            self.fields["session"].queryset = workshops
+        else:
+            del self.fields["session"]
+
+
+class WorkshopsForm(forms.Form):
+    sessions = forms.ModelMultipleChoiceField(
+        label="Workshops",
+        queryset=Session.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = event.sessions.filter(is_workshop=True)
+
+
+class SubstituteForm(forms.Form):
+    name = NameField(label="Colleague's name", max_length=150)
+    email = forms.EmailField(label="Colleague's email", max_length=254)
+    organisation = forms.CharField(label="Organisation", max_length=200)
+    job_title = forms.CharField(label="Job title", max_length=150, required=False)

@@ -283,6 +283,8 @@ class Delegate(models.Model):
     substituted_for = models.CharField(
         max_length=150, blank=True, editable=False, help_text="Who held this place before."
     )
+    joining_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -297,3 +299,77 @@ class Delegate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:delegate", args=[self.token])
+
+
+class InterestQuerySet(MovesQuerySet):
+    def live_offers(self, now: datetime | None = None) -> Self:
+        return self.filter(
+            status=Interest.Status.OFFERED, offer_expires_at__gt=now or timezone.now()
+        )
+
+
+class Interest(Moves, models.Model):
+    """Someone who wants a place: on the waiting list of a full event (offered a freed place for
+    a limited time, first come first served), or asking to be told when booking opens."""
+
+    class Kind(models.TextChoices):
+        WAITING = "waiting", "Waiting list"
+        OPENING = "opening", "Tell me when booking opens"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered a place"
+        BOOKED = "booked", "Booked"
+        EXPIRED = "expired", "Offer expired"
+        TOLD = "told", "Told booking has opened"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    MOVES = {
+        Status.WAITING: frozenset({Status.OFFERED, Status.TOLD, Status.WITHDRAWN}),
+        Status.OFFERED: frozenset({Status.BOOKED, Status.EXPIRED, Status.WITHDRAWN}),
+    }
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="interests")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.WAITING)
+    ticket_type = models.ForeignKey(
+        TicketType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    session = models.ForeignKey(
+        Session,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The workshop they want, when that is what is full.",
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    offer_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InterestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "waiting list or opening alert"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "email"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="one_live_interest_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.get_kind_display()} for {self.event}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:offer", args=[self.token])

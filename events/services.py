@@ -6,8 +6,8 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -15,7 +15,7 @@ from billing.services import BillTo, LineData, issue_invoice, send_invoice
 from membership.services import is_member
 from tasp.mail import send_templated_email
 
-from .models import ZERO, Booking, Delegate, Event, Session, TicketType
+from .models import ZERO, Booking, Delegate, Event, Interest, Session, TicketType
 
 
 class BookingRefused(Exception):
@@ -70,34 +70,42 @@ def when_booking_opens(event: Event, *, member: bool) -> str:
     return f"Booking opens on {said}."
 
 
-def places_left(event: Event) -> dict:
-    """Places left for the event, each ticket type and each workshop (None: no limit)."""
-    holding = Delegate.objects.filter(booking__event=event, booking__status__in=_HOLDING)
-    by_ticket = dict(holding.values_list("ticket_type").annotate(n=Count("pk")))
-    by_session = dict(
-        Session.objects.filter(event=event, delegates__booking__status__in=_HOLDING)
-        .values_list("pk")
-        .annotate(n=Count("delegates"))
+def places_left(event: Event, *, excluding: Interest | None = None) -> dict:
+    """Places left for the event, each ticket type and each workshop (None: no limit). A place
+    offered to someone on the waiting list is held for them until the offer runs out (except
+    for ``excluding``: the offer being taken up)."""
+    holding = Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING)
+    by_ticket = Counter(holding.values_list("ticket_type", flat=True))
+    by_session = Counter(
+        Session.delegates.through.objects.filter(
+            session__event=event, delegate__booking__status__in=HOLDING
+        ).values_list("session", flat=True)
     )
-    taken = holding.count()
+    offers = Interest.objects.live_offers().filter(event=event)
+    if excluding is not None:
+        offers = offers.exclude(pk=excluding.pk)
+    offers = list(offers.values_list("ticket_type", "session"))
+    by_ticket.update(ticket for ticket, _ in offers if ticket)
+    by_session.update(session for _, session in offers if session)
+    taken = holding.count() + len(offers)
     return {
         "event": None if event.capacity is None else max(0, event.capacity - taken),
         "tickets": {
-            t.pk: None if t.capacity is None else max(0, t.capacity - by_ticket.get(t.pk, 0))
+            t.pk: None if t.capacity is None else max(0, t.capacity - by_ticket[t.pk])
             for t in event.ticket_types.all()
         },
         "sessions": {
-            s.pk: None if s.capacity is None else max(0, s.capacity - by_session.get(s.pk, 0))
+            s.pk: None if s.capacity is None else max(0, s.capacity - by_session[s.pk])
             for s in event.sessions.all()
         },
     }
 
 
-_HOLDING = [Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED]
+HOLDING = [Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED]
 
 
-def _check_places(event: Event, delegates: list[DelegateData]) -> None:
-    left = places_left(event)
+def _check_places(event: Event, delegates: list[DelegateData], offer=None) -> None:
+    left = places_left(event, excluding=offer)
     if left["event"] is not None and len(delegates) > left["event"]:
         raise NoPlaces(
             f"{event} is full: {_places(left['event'])} left for {len(delegates)} delegates.",
@@ -123,6 +131,19 @@ def _places(count: int) -> str:
     return "no places" if count == 0 else f"{count} place{'s' if count != 1 else ''}"
 
 
+def _check_workshops(event: Event, delegate: DelegateData) -> None:
+    for session in delegate.sessions:
+        if session.event_id != event.pk or not session.is_workshop:
+            raise BookingRefused("Choose workshops from this event's programme.")
+    chosen = sorted(delegate.sessions, key=lambda s: s.starts_at)
+    for first, second in itertools.pairwise(chosen):
+        if second.starts_at < first.ends_at:
+            raise BookingRefused(
+                f"{delegate.name}: “{first.title}” and “{second.title}” run at the same "
+                "time; choose one."
+            )
+
+
 def _check_choices(event: Event, delegates: list[DelegateData]) -> None:
     if not delegates:
         raise BookingRefused("Name at least one delegate.")
@@ -130,7 +151,7 @@ def _check_choices(event: Event, delegates: list[DelegateData]) -> None:
     if len(set(emails)) != len(emails):
         raise BookingRefused("Each delegate needs an email address of their own.")
     booked = set(
-        Delegate.objects.filter(booking__event=event, booking__status__in=_HOLDING).values_list(
+        Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING).values_list(
             "email", flat=True
         )
     )
@@ -140,24 +161,27 @@ def _check_choices(event: Event, delegates: list[DelegateData]) -> None:
     for delegate in delegates:
         if delegate.ticket_type.event_id != event.pk:
             raise BookingRefused("Choose a ticket for this event.")
-        for session in delegate.sessions:
-            if session.event_id != event.pk or not session.is_workshop:
-                raise BookingRefused("Choose workshops from this event's programme.")
-        chosen = sorted(delegate.sessions, key=lambda s: s.starts_at)
-        for first, second in itertools.pairwise(chosen):
-            if second.starts_at < first.ends_at:
-                raise BookingRefused(
-                    f"{delegate.name}: “{first.title}” and “{second.title}” run at the same "
-                    "time; choose one."
-                )
+        _check_workshops(event, delegate)
 
 
 @transaction.atomic
-def book(*, event: Event, booker: BookerData, delegates: list[DelegateData], user) -> Booking:
+def book(
+    *,
+    event: Event,
+    booker: BookerData,
+    delegates: list[DelegateData],
+    user,
+    offer: Interest | None = None,
+) -> Booking:
     """Book places for ``delegates``: the price is decided here from the booker's membership
     today, places are checked with the event locked (two bookers for the last place: one gets
-    it), a free booking is confirmed at once and anything else is invoiced (PO or card)."""
+    it), a free booking is confirmed at once and anything else is invoiced (PO or card).
+    ``offer``: a waiting-list offer being taken up, whose held place this booking may use."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if offer is not None:
+        offer = Interest.objects.live_offers().filter(pk=offer.pk, event=event).first()
+        if offer is None:
+            raise BookingRefused("This offer has run out or been taken up already.")
     now = timezone.now()
     member = member_price_for(user)
     if not event.is_bookable(member=member, now=now):
@@ -167,7 +191,7 @@ def book(*, event: Event, booker: BookerData, delegates: list[DelegateData], use
             raise BookingRefused(f"Booking for {event} has closed.")
         raise BookingRefused(when_booking_opens(event, member=member))
     _check_choices(event, delegates)
-    _check_places(event, delegates)
+    _check_places(event, delegates, offer)
     booking = Booking.objects.create(
         event=event,
         booked_by=user if user and user.is_authenticated else None,
@@ -193,6 +217,8 @@ def book(*, event: Event, booker: BookerData, delegates: list[DelegateData], use
         delegate.sessions.set(data.sessions)
     booking.total = sum((d.price for d in booking.delegates.all()), ZERO)
     booking.save(update_fields=["total"])
+    if offer is not None:
+        offer.move_to(Interest.Status.BOOKED)
     if booking.total == ZERO:
         confirm_booking(booking=booking)
         booking.refresh_from_db()
@@ -265,7 +291,131 @@ def record_invoice_payment(*, invoice) -> None:
 
 
 def record_invoice_void(*, invoice, reason: str = "") -> None:
-    """A booking's invoice voided unpaid (staff releasing it): its places free up."""
-    Booking.objects.filter(invoice=invoice).move(
-        Booking.Status.RELEASED, cancelled_at=timezone.now()
+    """A booking's invoice voided unpaid (staff releasing it): its places free up and go to
+    the waiting list."""
+    for booking in Booking.objects.filter(invoice=invoice):
+        if Booking.objects.filter(pk=booking.pk).move(
+            Booking.Status.RELEASED, cancelled_at=timezone.now()
+        ):
+            places_freed(booking.event_id)
+
+
+def places_freed(event_id: int) -> None:
+    """Offer freed places to the waiting list once this transaction commits."""
+    from .tasks import offer_places_task
+
+    offer_places_task.delay_on_commit(event_id)
+
+
+class ChangeRefused(BookingRefused):
+    """A change a delegate or booker may not make now; the message says why."""
+
+
+def _changes_open(event: Event) -> None:
+    if not event.changes_open():
+        closed = date_format(timezone.localtime(event.changes_close_at or event.starts_at), "j F Y")
+        raise ChangeRefused(
+            f"Changes to places at {event} closed on {closed}. Write to us if something is wrong."
+        )
+
+
+def _locked_delegate(delegate: Delegate) -> tuple[Event, Delegate]:
+    event = Event.objects.select_for_update().get(pk=delegate.booking.event_id)
+    delegate = Delegate.objects.select_related("booking").get(pk=delegate.pk)
+    if delegate.booking.status not in HOLDING:
+        raise ChangeRefused("This place has been cancelled.")
+    return event, delegate
+
+
+@transaction.atomic
+def change_workshops(*, delegate: Delegate, sessions: list[Session]) -> Delegate:
+    """A delegate chooses other workshops before changes close, where places are left."""
+    event, delegate = _locked_delegate(delegate)
+    _changes_open(event)
+    data = DelegateData(
+        name=delegate.name,
+        email=delegate.email,
+        organisation=delegate.organisation,
+        ticket_type=delegate.ticket_type,
+        sessions=sessions,
     )
+    _check_workshops(event, data)
+    left = places_left(event)["sessions"]
+    current = set(delegate.sessions.values_list("pk", flat=True))
+    for session in sessions:
+        if session.pk not in current and left.get(session.pk) == 0:
+            raise NoPlaces(f"The workshop “{session.title}” is full.", what=session)
+    delegate.sessions.set(sessions)
+    places_freed(event.pk)  # a workshop left may be someone's on the waiting list
+    return delegate
+
+
+@transaction.atomic
+def substitute(
+    *, delegate: Delegate, name: str, email: str, organisation: str, job_title: str = ""
+) -> Delegate:
+    """Pass a place to a colleague before changes close: the colleague gets the place (a new
+    personal link, the calendar file); the old link stops working. Dietary and access
+    requirements were the previous delegate's, so they are cleared."""
+    event, delegate = _locked_delegate(delegate)
+    _changes_open(event)
+    email = email.strip()
+    if (
+        Delegate.objects.filter(
+            booking__event=event, booking__status__in=HOLDING, email__iexact=email
+        )
+        .exclude(pk=delegate.pk)
+        .exists()
+    ):
+        raise ChangeRefused(f"{email} already has a place at {event}.")
+    previous = delegate.name
+    delegate.substituted_for = previous
+    delegate.name, delegate.email = name, email
+    delegate.organisation, delegate.job_title = organisation, job_title
+    delegate.dietary = delegate.access_requirements = ""
+    delegate.token = ""  # save() makes a new one
+    delegate.save()
+    if delegate.booking.status == Booking.Status.CONFIRMED:
+        from .tasks import email_place_task
+
+        email_place_task.delay_on_commit(delegate.pk)
+    return delegate
+
+
+@transaction.atomic
+def cancel_booking(*, booking: Booking, user=None) -> Booking:
+    """The booker cancels before changes close: an unpaid invoice is voided (its credit note
+    cancels it), a paid one is credited in full (the refund is staff's to make, and they are
+    told); the places go to the waiting list."""
+    from billing.models import Invoice
+    from billing.services import credit_invoice, void_invoice
+
+    booking = Booking.objects.select_for_update().select_related("event").get(pk=booking.pk)
+    if booking.status not in HOLDING:
+        raise ChangeRefused(
+            f"Booking {booking.reference} is {booking.get_status_display().lower()}."
+        )
+    _changes_open(booking.event)
+    reason = f"Booking {booking.reference} cancelled by the booker"
+    booking.move_to(Booking.Status.CANCELLED, cancelled_at=timezone.now())
+    invoice = booking.invoice
+    if invoice is not None and invoice.status == Invoice.Status.ISSUED:
+        void_invoice(invoice=invoice, reason=reason, user=user)
+    elif (
+        invoice is not None
+        and invoice.status == Invoice.Status.PAID
+        and invoice.balance < invoice.total
+    ):
+        credit_invoice(
+            invoice=invoice,
+            amount=invoice.total - invoice.amount_credited,
+            reason=reason,
+            user=user,
+        )
+        send_templated_email(
+            "events/refund_due",
+            to=settings.STAFF_NOTIFICATION_EMAILS,
+            context={"booking": booking, "invoice": invoice},
+        )
+    places_freed(booking.event_id)
+    return booking

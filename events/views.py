@@ -1,5 +1,7 @@
 import json
 
+from django.conf import settings
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -7,12 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
 
-from . import services
+from . import services, waiting
 from .calendar import calendar_of
-from .forms import MAX_DELEGATES, BookerForm, delegate_formset
-from .models import Booking, Delegate, Event
+from .forms import (
+    MAX_DELEGATES,
+    BookerForm,
+    InterestForm,
+    SubstituteForm,
+    WorkshopsForm,
+    delegate_formset,
+)
+from .models import Booking, Delegate, Event, Interest
 from .structured import event_jsonld
 
 
@@ -42,6 +52,7 @@ def detail(request, slug):
     )
     member = services.member_price_for(request.user)
     bookable = event.is_bookable(member=member)
+    offer = _offer(request, event)
     booker = formset = None
     if bookable and request.user.is_authenticated:
         user = request.user
@@ -57,6 +68,7 @@ def detail(request, slug):
                     booker=booker.booker(),
                     delegates=formset.delegates(),
                     user=user,
+                    offer=offer,
                 )
             except services.BookingRefused as refusal:
                 booker.add_error(None, str(refusal))
@@ -66,7 +78,10 @@ def detail(request, slug):
     elif request.method == "POST":
         return redirect(event.get_absolute_url())
     tickets = [(t, t.price_for(member=member)) for t in event.ticket_types.all()]
-    places = services.places_left(event)
+    places = services.places_left(event, excluding=offer)
+    full = places["event"] == 0 or (
+        bool(places["tickets"]) and all(left == 0 for left in places["tickets"].values())
+    )
     response = render(
         request,
         "events/event_detail.html",
@@ -81,6 +96,15 @@ def detail(request, slug):
             "booker": booker,
             "formset": formset,
             "delegate_counts": range(1, MAX_DELEGATES + 1),
+            "offer": offer,
+            "full": full,
+            "offer_hours": settings.EVENTS_OFFER_HOURS,
+            "interest": InterestForm(
+                event=event,
+                initial={"name": request.user.get_full_name(), "email": request.user.email}
+                if request.user.is_authenticated
+                else None,
+            ),
             "jsonld": json.dumps(
                 event_jsonld(event, url=request.build_absolute_uri(event.get_absolute_url())),
                 ensure_ascii=False,
@@ -90,6 +114,56 @@ def detail(request, slug):
     if request.user.is_authenticated:
         patch_cache_control(response, private=True)
     return response
+
+
+def _offer(request, event: Event) -> Interest | None:
+    token = request.GET.get("offer") or request.POST.get("offer")
+    if not token:
+        return None
+    return Interest.objects.live_offers().filter(token=token, event=event).first()
+
+
+@require_POST
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def interest(request, slug):
+    """Join the waiting list (the event is full) or ask to be told when booking opens."""
+    event = get_object_or_404(Event.objects.listed(), slug=slug)
+    form = InterestForm(request.POST, event=event)
+    kind = (
+        Interest.Kind.OPENING
+        if request.POST.get("kind") == Interest.Kind.OPENING
+        else Interest.Kind.WAITING
+    )
+    if getattr(request, "limited", False):
+        messages.error(request, "Too many requests from your address: try again in an hour.")
+    elif form.is_valid():
+        if not form.is_bot:
+            waiting.join_interest(
+                event=event,
+                kind=kind,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                ticket_type=form.cleaned_data.get("ticket_type"),
+                session=form.cleaned_data.get("session"),
+            )
+        messages.success(
+            request,
+            "You are on the waiting list: we will email you if a place comes free."
+            if kind == Interest.Kind.WAITING
+            else "We will email you when booking opens.",
+        )
+    else:
+        messages.error(request, "Give your name and a valid email address.")
+    return redirect(event.get_absolute_url())
+
+
+@require_safe
+def offer(request, token):
+    """The link in a waiting-list offer: book the held place before it runs out."""
+    interest = get_object_or_404(Interest, token=token)
+    if interest.status != Interest.Status.OFFERED or interest.offer_expires_at <= timezone.now():
+        return render(request, "events/offer_gone.html", {"interest": interest}, status=410)
+    return redirect(f"{interest.event.get_absolute_url()}?offer={token}#book")
 
 
 def _booked_message(booking: Booking) -> str:
@@ -118,21 +192,67 @@ def booking(request, reference):
     return response
 
 
-@require_safe
+@require_http_methods(["GET", "POST"])
 def delegate(request, token):
-    """A delegate's own page, reached from the link in their email."""
-    place = Delegate.objects.select_related("booking__event", "ticket_type").filter(token=token)
-    place = place.exclude(booking__status__in=[Booking.Status.CANCELLED, Booking.Status.RELEASED])
-    place = place.first()
+    """A delegate's own page, from the link in their email: their place, and before changes
+    close, other workshops or a colleague in their place."""
+    place = (
+        Delegate.objects.select_related("booking__event", "ticket_type")
+        .filter(token=token, booking__status__in=services.HOLDING)
+        .first()
+    )
     if place is None:
         raise Http404("This link is not valid any more.")
+    event = place.booking.event
+    data = request.POST or None
+    workshops = WorkshopsForm(
+        data if request.POST.get("action") == "workshops" else None,
+        event=event,
+        initial={"sessions": list(place.sessions.all())},
+    )
+    colleague = SubstituteForm(data if request.POST.get("action") == "substitute" else None)
+    try:
+        if workshops.is_bound and workshops.is_valid():
+            services.change_workshops(
+                delegate=place, sessions=list(workshops.cleaned_data["sessions"])
+            )
+            messages.success(request, "Your workshops are changed.")
+            return redirect(place.get_absolute_url())
+        if colleague.is_bound and colleague.is_valid():
+            place = services.substitute(delegate=place, **colleague.cleaned_data)
+            messages.success(
+                request,
+                f"Your place is now {place.name}'s: we have emailed them. This link no longer works.",
+            )
+            return redirect(event.get_absolute_url())
+    except services.BookingRefused as refusal:
+        (workshops if workshops.is_bound else colleague).add_error(None, str(refusal))
     response = render(
         request,
         "events/delegate.html",
-        {"delegate": place, "event": place.booking.event, "now": timezone.now()},
+        {
+            "delegate": place,
+            "event": event,
+            "changes_open": event.changes_open(),
+            "workshops": workshops if workshops.fields["sessions"].queryset.exists() else None,
+            "colleague": colleague,
+        },
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@login_required
+@require_POST
+def cancel(request, reference):
+    booking = get_object_or_404(Booking, reference=reference, booked_by=request.user)
+    try:
+        services.cancel_booking(booking=booking, user=request.user)
+    except services.BookingRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Booking {booking.reference} is cancelled.")
+    return redirect("events:booking", booking.reference)
 
 
 @require_safe

@@ -325,6 +325,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "vacancies.tasks.send_vacancy_digest_task",
         "schedule": 60 * 60.0,  # sends once a day from 07:00 London time, if staff chose a digest
     },
+    "events-waiting-lists": {
+        # Offers that ran out go to the next person within a quarter of an hour.
+        "task": "events.tasks.offer_places_everywhere_task",
+        "schedule": 15 * 60.0,
+    },
+    "events-daily": {
+        # Booking-opened notices, joining instructions, day-before reminders, and access
+        # requirements deleted after the event: each sent or done once.
+        "task": "events.tasks.daily_task",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # --- Security ---
@@ -426,6 +437,10 @@ VACANCY_CLOSING_SOON_DAYS = 2  # posters are told this many days before the clos
 VACANCY_POST_RATE = env("VACANCY_POST_RATE", default="10/h")  # per user and per IP
 
 # --- Membership and invoices ---
+# Events: how long a freed place is held for the next person on the waiting list, and how many
+# days after an event its delegates' access requirements (personal data) are deleted.
+EVENTS_OFFER_HOURS = env.int("EVENTS_OFFER_HOURS", default=48)
+EVENTS_ACCESS_REQUIREMENTS_DAYS = env.int("EVENTS_ACCESS_REQUIREMENTS_DAYS", default=7)
 MEMBERSHIP_RENEWAL_WINDOW_DAYS = env.int("MEMBERSHIP_RENEWAL_WINDOW_DAYS", default=90)
 MEMBERSHIP_GRACE_DAYS = env.int("MEMBERSHIP_GRACE_DAYS", default=60)  # unpaid after 1 April
 # Adding representatives during the year into a higher band invoices the difference in fees:
