@@ -1,14 +1,19 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 from billing import services as billing
 from membership.templatetags.money import money
 from tasp.csv import SafeWriter
 
-from .models import Booking, Delegate, Event, Session, TicketType
+from .forms import MessageForm
+from .messages import MessageRefused, message_delegates
+from .models import Booking, Delegate, Event, Interest, Session, TicketType
+from .pdf import render_door_pdf
 
-HOLDING = Q(bookings__status__in=[Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED])
+HOLDING_STATUSES = [Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED]
+HOLDING = Q(bookings__status__in=HOLDING_STATUSES)
 
 
 class TicketTypeInline(admin.TabularInline):
@@ -29,7 +34,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TicketTypeInline, SessionInline]
-    actions = ["delegate_list"]
+    actions = ["delegate_list", "dietary_summary", "door_pdf", "message_delegates"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "description", "is_published"]}),
         (
@@ -118,6 +123,92 @@ class EventAdmin(admin.ModelAdmin):
             )
         return response
 
+    @admin.action(description="Download the dietary summary (CSV)")
+    def dietary_summary(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="dietary.csv"'
+        writer = SafeWriter(response)
+        writer.writerow(["Event", "Dietary requirement", "Delegates"])
+        rows = (
+            Delegate.objects.filter(
+                booking__event__in=queryset, booking__status__in=HOLDING_STATUSES
+            )
+            .values_list("booking__event__title", "dietary")
+            .annotate(n=Count("pk"))
+            .order_by("booking__event__title", "dietary")
+        )
+        for title, dietary, count in rows:
+            writer.writerow([title, dietary or "None given", count])
+        return response
+
+    @admin.action(description="Badges and sign-in sheets (PDF, one event)")
+    def door_pdf(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one event for its badges.", messages.ERROR)
+            return None
+        event = queryset.get()
+        response = HttpResponse(render_door_pdf(event), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{event.slug}-badges.pdf"'
+        return response
+
+    @admin.action(permissions=["change"], description="Message all delegates (email, one event)")
+    def message_delegates(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Message one event's delegates at a time.", messages.ERROR)
+            return None
+        event = queryset.get()
+        form = MessageForm(request.POST if "send" in request.POST else None)
+        if form.is_valid():
+            try:
+                send = message_delegates(event=event, user=request.user, **form.cleaned_data)
+            except MessageRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                self.message_user(
+                    request, f"Sending to {send.audience.count()} delegates of {event}."
+                )
+                return redirect("admin:newsletters_issue_change", send.issue_id)
+        return render(
+            request,
+            "admin/events/message_delegates.html",
+            {"form": form, "event": event, "opts": self.model._meta, "events": queryset},
+        )
+
+
+@admin.register(Delegate)
+class DelegateAdmin(admin.ModelAdmin):
+    """Attendance on the day: filter by event, tick who came, save."""
+
+    list_display = ["name", "organisation", "event", "ticket_type", "dietary", "attended"]
+    list_editable = ["attended"]
+    list_filter = ["booking__event", "attended", "ticket_type"]
+    search_fields = ["name", "email", "organisation", "booking__reference"]
+    list_select_related = ["booking__event", "ticket_type"]
+    fields = [
+        "name",
+        "email",
+        "organisation",
+        "job_title",
+        "ticket_type",
+        "sessions",
+        "dietary",
+        "access_requirements",
+        "attended",
+        "substituted_for",
+    ]
+    readonly_fields = ["substituted_for"]
+    filter_horizontal = ["sessions"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(booking__status__in=HOLDING_STATUSES)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="event", ordering="booking__event__starts_at")
+    def event(self, delegate):
+        return delegate.booking.event
+
 
 class DelegateInline(admin.StackedInline):
     model = Delegate
@@ -195,3 +286,20 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{booking.reference}: {refusal}", messages.ERROR)
             else:
                 self.message_user(request, f"{booking.reference} released: its places are free.")
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "event",
+        "kind",
+        "ticket_type",
+        "session",
+        "status",
+        "created_at",
+        "offer_expires_at",
+    ]
+    list_filter = ["kind", "status", "event"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["status", "offered_at", "offer_expires_at", "created_at"]

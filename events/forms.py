@@ -136,3 +136,11 @@ class SubstituteForm(forms.Form):
     email = forms.EmailField(label="Colleague's email", max_length=254)
     organisation = forms.CharField(label="Organisation", max_length=200)
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=200)
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Simple formatting and links; blank lines make paragraphs.",
+    )

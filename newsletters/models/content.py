@@ -89,6 +89,11 @@ class Newsletter(models.Model):
         default=False,
         help_text="New vacancy adverts are sent to this list (one list at most).",
     )
+    for_event_delegates = models.BooleanField(
+        "for event delegates",
+        default=False,
+        help_text="Messages to an event's delegates go through this list (one list at most).",
+    )
 
     objects = NewsletterQuerySet.as_manager()
 
@@ -99,7 +104,12 @@ class Newsletter(models.Model):
                 fields=["for_vacancy_alerts"],
                 condition=Q(for_vacancy_alerts=True),
                 name="one_vacancy_alerts_list",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["for_event_delegates"],
+                condition=Q(for_event_delegates=True),
+                name="one_event_delegates_list",
+            ),
         ]
 
     def __str__(self) -> str:

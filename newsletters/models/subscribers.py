@@ -45,6 +45,7 @@ class Subscriber(Moves, models.Model):
     class Basis(models.TextChoices):
         CONSENT = "consent", "Consent"
         SOFT_OPT_IN = "soft_opt_in", "Charitable-purpose soft opt-in (PECR)"
+        CONTRACT = "contract", "Service messages about a booked place"
 
     class Source(models.TextChoices):
         FORM = "form", "Subscribe form"
@@ -52,6 +53,7 @@ class Subscriber(Moves, models.Model):
         MEMBERSHIP = "membership", "Membership"
         ADMIN = "admin", "Added by staff"
         PREFERENCES = "preferences", "Preferences page"
+        EVENT = "event", "Event booking"
 
     email = models.EmailField(max_length=254)
     name = models.CharField(max_length=150, blank=True)
