@@ -14,6 +14,18 @@ from .pdf import render_door_pdf
 
 HOLDING_STATUSES = [Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED]
 HOLDING = Q(bookings__status__in=HOLDING_STATUSES)
+DELEGATE_FIELDS = [
+    "name",
+    "email",
+    "organisation",
+    "job_title",
+    "ticket_type",
+    "sessions",
+    "dietary",
+    "access_requirements",
+    "attended",
+    "substituted_for",
+]
 
 
 class TicketTypeInline(admin.TabularInline):
@@ -184,18 +196,7 @@ class DelegateAdmin(admin.ModelAdmin):
     list_filter = ["booking__event", "attended", "ticket_type"]
     search_fields = ["name", "email", "organisation", "booking__reference"]
     list_select_related = ["booking__event", "ticket_type"]
-    fields = [
-        "name",
-        "email",
-        "organisation",
-        "job_title",
-        "ticket_type",
-        "sessions",
-        "dietary",
-        "access_requirements",
-        "attended",
-        "substituted_for",
-    ]
+    fields = DELEGATE_FIELDS
     readonly_fields = ["substituted_for"]
     filter_horizontal = ["sessions"]
 
@@ -213,19 +214,7 @@ class DelegateAdmin(admin.ModelAdmin):
 class DelegateInline(admin.StackedInline):
     model = Delegate
     extra = 0
-    fields = [
-        "name",
-        "email",
-        "organisation",
-        "job_title",
-        "ticket_type",
-        "sessions",
-        "dietary",
-        "access_requirements",
-        "price",
-        "attended",
-        "substituted_for",
-    ]
+    fields = [*DELEGATE_FIELDS[:-2], "price", *DELEGATE_FIELDS[-2:]]
     readonly_fields = ["price", "substituted_for"]
     filter_horizontal = ["sessions"]
 

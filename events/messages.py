@@ -18,19 +18,14 @@ class MessageRefused(Exception):
 
 
 def delegates_list() -> Newsletter:
-    """The list marked "for event delegates" (a migration makes it), made again if missing."""
-    newsletter = Newsletter.objects.filter(for_event_delegates=True).first()
-    if newsletter is not None:
-        return newsletter
-    slug, number = "event-delegates", 2
-    while Newsletter.objects.filter(slug=slug).exists():
-        slug, number = f"event-delegates-{number}", number + 1
-    return Newsletter.objects.create(
+    """The list marked "for event delegates" (a migration makes it; made again if missing)."""
+    return Newsletter.objects.marked(
+        "for_event_delegates",
+        slug="event-delegates",
         name="Event delegates",
-        slug=slug,
+        description="Messages about an event to the people booked on it.",
         is_public=False,
         in_archive=False,
-        for_event_delegates=True,
     )
 
 

@@ -16,19 +16,12 @@ ALERT_WINDOW = timedelta(days=2)  # only adverts published this recently are new
 
 
 def alerts_list():
-    """The newsletters app's list marked "for vacancy alerts"; a migration makes it, and it is
-    made again here if staff ever delete or unmark it, so publishing never fails for want of it."""
+    """The newsletters app's list marked "for vacancy alerts" (made again if missing)."""
     from newsletters.models import Newsletter
 
-    newsletter = Newsletter.objects.filter(for_vacancy_alerts=True).first()
-    if newsletter is not None:
-        return newsletter
-    slug, number = "vacancy-alerts", 2
-    while Newsletter.objects.filter(slug=slug).exists():
-        slug, number = f"vacancy-alerts-{number}", number + 1
-    return Newsletter.objects.create(
-        for_vacancy_alerts=True,
-        slug=slug,
+    return Newsletter.objects.marked(
+        "for_vacancy_alerts",
+        slug="vacancy-alerts",
         name="Vacancy alerts",
         description="An email when a new vacancy is published on the TASP website.",
         is_public=True,

@@ -53,6 +53,18 @@ class NewsletterQuerySet(models.QuerySet):
         current = Subscription.objects.filter(subscriber=subscriber, unsubscribed_at__isnull=True)
         return self.filter(Q(is_public=True) | Q(pk__in=current.values("newsletter")))
 
+    def marked(self, flag: str, *, slug: str, **defaults) -> Newsletter:
+        """The list another app relies on, found by its ``flag`` field (``for_vacancy_alerts``,
+        ``for_event_delegates``); a migration makes it, and it is made again (with ``defaults``)
+        if staff ever delete or unmark it, so the app never fails for want of it."""
+        newsletter = self.filter(**{flag: True}).first()
+        if newsletter is not None:
+            return newsletter
+        base, number = slug, 2
+        while self.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        return self.create(**{flag: True}, slug=slug, **defaults)
+
 
 class Newsletter(models.Model):
     """A mailing list: 'TASP Newsletter', 'Vacancy alerts'."""
