@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 
 from billing import services as billing
 from membership.templatetags.money import money
@@ -46,6 +47,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TicketTypeInline, SessionInline]
+    readonly_fields = ["ticket_summary"]
     actions = ["delegate_list", "dietary_summary", "door_pdf", "message_delegates"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "description", "is_published"]}),
@@ -68,6 +70,7 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         ("Joining instructions", {"fields": ["joining_instructions", "joining_days_before"]}),
+        ("Bookings so far", {"fields": ["ticket_summary"]}),
     ]
 
     def get_queryset(self, request):
@@ -87,6 +90,39 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="takings (confirmed)", ordering="paid")
     def takings(self, event):
         return money(event.paid or 0)
+
+    @admin.display(description="by ticket type")
+    def ticket_summary(self, event):
+        """Places held and confirmed takings per ticket type, against its capacity."""
+        if event.pk is None:
+            return "-"
+        rows = (
+            Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING_STATUSES)
+            .values("ticket_type__name", "ticket_type__capacity")
+            .annotate(
+                held=Count("pk"),
+                takings=Sum("price", filter=Q(booking__status=Booking.Status.CONFIRMED)),
+            )
+            .order_by("ticket_type__position", "ticket_type__name")
+        )
+        return (
+            format_html_join(
+                "",
+                "<p>{}: {} held{} · {} taken (confirmed)</p>",
+                (
+                    (
+                        row["ticket_type__name"],
+                        row["held"],
+                        f" of {row['ticket_type__capacity']}"
+                        if row["ticket_type__capacity"]
+                        else "",
+                        money(row["takings"] or 0),
+                    )
+                    for row in rows
+                ),
+            )
+            or "No bookings yet."
+        )
 
     @admin.action(description="Download the delegate list (CSV)")
     def delegate_list(self, request, queryset):

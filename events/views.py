@@ -97,6 +97,8 @@ def detail(request, slug):
             "delegate_counts": range(1, MAX_DELEGATES + 1),
             "offer": offer,
             "full": full,
+            # A full workshop has a waiting list too, though other places are left.
+            "waitlist": full or 0 in places["sessions"].values(),
             "offer_hours": settings.EVENTS_OFFER_HOURS,
             "interest": InterestForm(
                 event=event,

@@ -128,3 +128,16 @@ def test_staff_get_the_dietary_summary_and_mark_attendance(client, staff_user):
     assert list(Delegate.objects.filter(attended=True).values_list("email", flat=True)) == [
         "sam@example.org"
     ]
+
+
+def test_the_event_page_in_the_admin_shows_places_and_takings_per_ticket_type(client, staff_user):
+    from billing import services as billing
+
+    ticket = TicketTypeFactory(capacity=50)
+    booking = booked(ticket, ("Sam", "sam@example.org", ""), ("Ali", "ali@example.org", ""))
+    billing.mark_paid(invoice=booking.invoice, method="bacs", reference="BACS-1")
+    log_in_with_second_factor(client, staff_user)
+
+    page = client.get(f"/admin/events/event/{ticket.event_id}/change/").content.decode()
+
+    assert "Full conference: 2 held of 50 · £790.00 taken (confirmed)" in page
