@@ -21,6 +21,24 @@ def log_in(page, email: str, password: str, next_path: str, *, totp_secret: str 
     page.wait_for_url(f"**{next_path}")
 
 
+def staff_page(browser, live_server, staff_user, **context_options):
+    """A page of its own for the test's staff member, logged in to the admin with a second factor
+    (the password is the ``staff_user`` fixture's)."""
+    from tests.helpers import give_authenticator_app
+
+    admin = browser.new_context(
+        base_url=live_server.url, locale="en-GB", **context_options
+    ).new_page()
+    log_in(
+        admin,
+        staff_user.email,
+        "a-strong-staff-pass",
+        "/admin/",
+        totp_secret=give_authenticator_app(staff_user),
+    )
+    return admin
+
+
 def totp_code(secret: str) -> str:
     """The authenticator app's current code for ``secret``; waits for a fresh period when the
     current one has less than five seconds left, so the code is still good when it arrives."""

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from events.models import Booking, Event, Interest
 from events.services import HOLDING
-from tests.browser.pages import log_in
-from tests.events.factories import EventFactory, TicketTypeFactory, WorkshopFactory
-from tests.helpers import give_authenticator_app
+from tests.browser.pages import log_in, staff_page
+from tests.events.factories import EventFactory, TicketTypeFactory, WorkshopFactory, book_one
 from tests.vacancies.conftest import make_member
 from tests.vacancies.factories import UserFactory
 
@@ -180,23 +179,9 @@ def test_the_last_workshop_place_goes_to_one_of_two_bookers_and_then_to_the_wait
 
 
 def test_a_delegate_passes_the_place_to_a_colleague(page, axe, tasks):
-    from events import services
-
     event = conference()
     ticket = ticket_for(event)
-    booking = services.book(
-        event=event,
-        booker=services.BookerData(name="Pat", email="pat@example.org", organisation="Northshire"),
-        delegates=[
-            services.DelegateData(
-                name="Sam Scrutineer",
-                email="sam@example.org",
-                organisation="Northshire",
-                ticket_type=ticket,
-            )
-        ],
-        user=member("pat@northshire.example.org"),
-    )
+    booking = book_one(ticket, user=member("pat@northshire.example.org"))
     place = booking.delegates.get()
 
     page.goto(place.get_absolute_url())
@@ -212,32 +197,10 @@ def test_a_delegate_passes_the_place_to_a_colleague(page, axe, tasks):
 
 
 def test_staff_download_the_delegate_list_and_the_badges(browser, live_server, staff_user, tasks):
-    from events import services
-
     event = conference()
     ticket = ticket_for(event)
-    services.book(
-        event=event,
-        booker=services.BookerData(name="Pat", email="pat@example.org", organisation="Northshire"),
-        delegates=[
-            services.DelegateData(
-                name="Sam Scrutineer",
-                email="sam@example.org",
-                organisation="Northshire",
-                ticket_type=ticket,
-            )
-        ],
-        user=member("pat@northshire.example.org"),
-    )
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", accept_downloads=True)
-    admin = context.new_page()
-    log_in(
-        admin,
-        staff_user.email,
-        "a-strong-staff-pass",
-        "/admin/",
-        totp_secret=give_authenticator_app(staff_user),
-    )
+    book_one(ticket, user=member("pat@northshire.example.org"))
+    admin = staff_page(browser, live_server, staff_user, accept_downloads=True)
 
     downloads = {}
     for action in ("delegate_list", "door_pdf"):
@@ -251,4 +214,4 @@ def test_staff_download_the_delegate_list_and_the_badges(browser, live_server, s
 
     assert b"Sam Scrutineer" in downloads["delegate_list"]
     assert downloads["door_pdf"].startswith(b"%PDF")
-    context.close()
+    admin.context.close()

@@ -3,8 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.pages import log_in
-from tests.helpers import give_authenticator_app
+from tests.browser.pages import log_in, staff_page
 from tests.vacancies.conftest import make_member
 from tests.vacancies.factories import UserFactory, VacancyFactory
 from vacancies.models import Vacancy
@@ -44,15 +43,8 @@ def test_a_member_posts_staff_approve_and_it_is_listed(
     assert page.goto("/vacancies/").ok
     assert page.get_by_text("Independent Scrutineer for Northshire").count() == 0
 
-    staff = browser.new_context(base_url=live_server.url, locale="en-GB")
-    admin = staff.new_page()
-    log_in(
-        admin,
-        staff_user.email,
-        "a-strong-staff-pass",
-        "/admin/",
-        totp_secret=give_authenticator_app(staff_user),
-    )
+    admin = staff_page(browser, live_server, staff_user)
+    staff = admin.context
     admin.goto("/admin/vacancies/vacancy/?queue=waiting")
     admin.get_by_role("link", name="Moderate “Independent Scrutineer for Northshire”").click()
     admin.get_by_label("Approve and publish").check()

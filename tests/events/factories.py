@@ -51,3 +51,20 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1, minutes=30))
     is_workshop = True
     capacity = 30
+
+
+def book_one(ticket, *, user=None, name="Sam Scrutineer", email="sam@example.org", **fields):
+    """A booking of one delegate through the service, as a booker from Northshire would make."""
+    from events import services
+    from tests.vacancies.factories import UserFactory
+
+    return services.book(
+        event=ticket.event,
+        booker=services.BookerData(name="Pat", email="pat@example.org", organisation="Northshire"),
+        delegates=[
+            services.DelegateData(
+                name=name, email=email, organisation="Northshire", ticket_type=ticket, **fields
+            )
+        ],
+        user=user or UserFactory(),
+    )

@@ -12,7 +12,7 @@ from billing import services as billing
 from billing.models import Invoice
 from events import notices, services, waiting
 from events.models import Booking, Delegate, Interest
-from tests.events.factories import LONDON, TicketTypeFactory, WorkshopFactory
+from tests.events.factories import LONDON, TicketTypeFactory, WorkshopFactory, book_one
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +27,7 @@ def clock():
 
 
 def book(ticket, name="Sam Scrutineer", email="sam@example.org", **fields):
-    return services.book(
-        event=ticket.event,
-        booker=services.BookerData(name="Pat", email="pat@example.org", organisation="Northshire"),
-        delegates=[
-            services.DelegateData(
-                name=name, email=email, organisation="Northshire", ticket_type=ticket, **fields
-            )
-        ],
-        user=UserFactory(),
-    )
+    return book_one(ticket, name=name, email=email, **fields)
 
 
 def test_a_freed_place_is_offered_in_turn_for_a_limited_time(clock, mailoutbox, tasks, settings):
