@@ -132,9 +132,15 @@ def _places(count: int) -> str:
 
 
 def _check_workshops(event: Event, delegate: DelegateData) -> None:
+    day = delegate.ticket_type.day
     for session in delegate.sessions:
         if session.event_id != event.pk or not session.is_workshop:
             raise BookingRefused("Choose workshops from this event's programme.")
+        if day and timezone.localdate(session.starts_at) != day:
+            raise BookingRefused(
+                f"{delegate.name}: “{session.title}” is not on the day of the "
+                f"“{delegate.ticket_type}” ticket."
+            )
     chosen = sorted(delegate.sessions, key=lambda s: s.starts_at)
     for first, second in itertools.pairwise(chosen):
         if second.starts_at < first.ends_at:

@@ -13,7 +13,7 @@ from django.db import connection
 from billing import services as billing
 from events import services
 from events.models import Booking
-from tests.events.factories import LONDON, TicketTypeFactory, WorkshopFactory
+from tests.events.factories import LONDON, EventFactory, TicketTypeFactory, WorkshopFactory
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +201,19 @@ def test_voiding_an_unpaid_invoice_releases_the_places(member_user, staff_user):
         booking.refresh_from_db()
         assert booking.status == Booking.Status.RELEASED
         assert services.places_left(ticket.event)["tickets"][ticket.pk] == 1
+
+
+def test_a_day_ticket_holder_chooses_workshops_on_that_day_only(member_user):
+    event = EventFactory()
+    day_two = TicketTypeFactory(event=event, name="Day 2", day=event.ends_at.date())
+    first_day_workshop = WorkshopFactory(event=event)
+    with (
+        time_machine.travel(MEMBERS_ONLY, tick=False),
+        pytest.raises(services.BookingRefused, match="is not on the day of the “Day 2” ticket"),
+    ):
+        services.book(
+            event=event,
+            booker=booker(),
+            delegates=[delegate(day_two, sessions=[first_day_workshop])],
+            user=member_user,
+        )
