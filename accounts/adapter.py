@@ -26,7 +26,7 @@ class AccountAdapter(DefaultAccountAdapter):
             (
                 render_to_string(
                     "emails/accounts/allauth.html",
-                    {**context, "subject": message.subject, "text": message.body},
+                    {**context, "email_subject": message.subject, "text": message.body},
                 ),
                 "text/html",
             )

@@ -119,6 +119,8 @@ def list_headers(*, newsletter, send_header: str) -> list[tuple[str, str]]:
         ("Auto-Submitted", "auto-generated"),
         ("Precedence", "bulk"),
         ("X-TASP-Send", send_header),
+        # Gmail's feedback loop groups complaints by these (campaign:list:sender).
+        ("Feedback-ID", f"{send_header}:{newsletter.slug}:tasp"),
     ]
     if newsletter.reply_to:
         headers.append(("Reply-To", newsletter.reply_to))

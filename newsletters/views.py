@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -39,7 +40,7 @@ class IssueFeed(AtomFeed):
         return item.title
 
     def item_description(self, item):
-        return item.welcome_text[:500]
+        return Truncator(item.welcome_text).words(80)  # whole words, then an ellipsis
 
     def item_pubdate(self, item):
         from datetime import datetime, time
@@ -47,6 +48,9 @@ class IssueFeed(AtomFeed):
         from django.utils import timezone
 
         return timezone.make_aware(datetime.combine(item.issued_on, time(9)))
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, self.item_pubdate(item))
 
 
 @ratelimit(key="ip", rate="20/h", method="POST")

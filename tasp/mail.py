@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +23,7 @@ def build_templated_email(
     context = {"charity": settings.CHARITY, "site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
+    html = render_to_string(f"emails/{name}.html", {**context, "email_subject": subject})
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -30,6 +31,7 @@ def build_templated_email(
         reply_to=list(reply_to or []),
         headers=headers or {},
     )
+    add_site_headers(message)
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
@@ -41,10 +43,19 @@ def send_templated_email(name: str, **kwargs) -> None:
     queue_message(build_templated_email(name, **kwargs))
 
 
+def add_site_headers(message: EmailMultiAlternatives) -> None:
+    """Every site email says it is automatic (RFC 3834) and carries a Message-ID of the site's
+    own domain (not the worker's host name), fixed when it is built so a retry repeats it."""
+    domain = parseaddr(message.from_email or settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    message.extra_headers.setdefault("Message-ID", make_msgid(domain=domain or None))
+    message.extra_headers.setdefault("Auto-Submitted", "auto-generated")
+
+
 def queue_message(message: EmailMultiAlternatives) -> None:
     """Send a built message from a Celery worker once the current transaction commits."""
     from .tasks import send_email_task
 
+    add_site_headers(message)
     send_email_task.delay_on_commit(**serialise(message))
 
 

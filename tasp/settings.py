@@ -33,6 +33,19 @@ else:
 SITE_URL = (env("SITE_URL", default="http://127.0.0.1:8000") if DEBUG else env("SITE_URL")).rstrip(
     "/"
 )
+if not DEBUG:
+    from urllib.parse import urlsplit
+
+    _site = urlsplit(SITE_URL)
+    # One-click unsubscribe (RFC 8058) needs an https link; only a stack on this machine's
+    # loopback (the production stage of make test) may go without.
+    if _site.scheme != "https" and _site.hostname not in ("127.0.0.1", "localhost", "::1"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an https address in production (it is {SITE_URL}): emailed "
+            "links, one-click unsubscribe among them, must not travel in clear."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.syndication",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "nested_admin",

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from accounts.access import acts_as_staff, admin_login
 
 from . import views
+from .sitemaps import SITEMAPS
 
 # The admin opens only to active staff whose session passed a second factor.
 admin.site.has_permission = acts_as_staff
@@ -16,6 +18,9 @@ admin.site.index_title = "Membership, newsletters and vacancies"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("membership/", include("membership.urls")),

@@ -2,7 +2,8 @@ import posixpath
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -20,6 +21,37 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "home.html", {"latest_vacancies": latest_vacancies, "next_event": next_event}
     )
+
+
+# Private and per-person pages stay out of search engines; everything else is in the sitemap.
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/accounts/",
+    "/membership/account/",
+    "/membership/renew/",
+    "/membership/pay/",
+    "/membership/invoices/",
+    "/newsletters/confirm/",
+    "/newsletters/unsubscribe/",
+    "/newsletters/preferences/",
+    "/vacancies/mine/",
+    "/events/bookings/",
+    "/events/delegates/",
+    "/events/offers/",
+]
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static one."""
+    return redirect(static("img/favicon.ico"), permanent=True)
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {settings.SITE_URL}/sitemap.xml")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -122,3 +122,10 @@ def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path):
     assert {"control_folder", "data_folder_in", "processed_folder"} <= options.keys()
     assert all(Path(folder).is_relative_to(tmp_path) for folder in folders), options
     assert (tmp_path / "broker" / "control").is_dir()
+
+
+def test_production_refuses_a_site_url_that_is_not_https():
+    result = manage("check", env_overrides={**PRODUCTION, "SITE_URL": "http://tasp.example.org"})
+
+    assert result.returncode != 0
+    assert "SITE_URL must be an https address in production" in result.stderr

@@ -97,6 +97,7 @@ def test_messages_carry_list_headers_and_both_parts(newsletter, mailoutbox):
     assert headers["List-Id"] == "TASP Newsletter <tasp-newsletter.tasp.example.org>"
     assert headers["Auto-Submitted"] == "auto-generated"
     assert headers["X-TASP-Send"] == f"tasp-send-{send.pk}"
+    assert headers["Feedback-ID"] == f"tasp-send-{send.pk}:{newsletter.slug}:tasp"
     assert headers["Message-ID"] == Delivery.objects.get().message_id
     html = message.alternatives[0][0]
     assert "View this email in your browser" in html and "Why did I get this?" in html
