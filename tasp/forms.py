@@ -18,18 +18,24 @@ INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 JOINERS = frozenset("\u200c\u200d")
 
 
-def validate_name(value: str) -> None:
+def validate_name(value: str, *, what: str = "the name") -> None:
     """A person's or organisation's name is one line of visible text: it goes into email
     headers, invoices, CSV exports and admin lists."""
     if any(char in LINE_BREAKS for char in value):
-        raise forms.ValidationError("Give the name on one line.", code="line_break")
+        raise forms.ValidationError(f"Give {what} on one line.", code="line_break")
     for char in value:
         if char not in JOINERS and unicodedata.category(char) in INVISIBLE_CATEGORIES:
             raise forms.ValidationError(
-                "Remove the invisible character U+%(code)04X from the name.",
+                f"Remove the invisible character U+%(code)04X from {what}.",
                 code="invisible_character",
                 params={"code": ord(char)},
             )
+
+
+def validate_address(value: str) -> None:
+    """A web address shown to readers holds no invisible characters (a right-to-left override
+    can make one address look like another)."""
+    validate_name(value, what="the address")
 
 
 class NameField(forms.CharField):

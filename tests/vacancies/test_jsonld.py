@@ -46,7 +46,7 @@ def test_the_detail_page_carries_a_job_posting(client):
     assert data["hiringOrganization"] == {
         "@type": "Organization",
         "name": "Northshire Safeguarding Children Partnership",
-    }
+    }  # no website given: no sameAs
     assert data["jobLocation"]["address"] == {
         "@type": "PostalAddress",
         "addressLocality": "Leeds",
@@ -95,3 +95,41 @@ def test_a_preview_has_no_job_posting(client):
 
     assert "application/ld+json" not in html
     assert "Preview: this advert is waiting for moderation" in html
+
+
+@time_machine.travel("2026-11-23 10:00 +00:00", tick=False)
+def test_a_located_post_gives_its_postcode_website_and_no_direct_apply(client):
+    vacancy = VacancyFactory(
+        published=True,
+        postcode="ls1 4ap",
+        organisation_website="https://www.northshire.example.org/",
+        closes_on=date(2026, 12, 14),
+    )
+
+    data = job_posting(client, vacancy)
+
+    assert data["jobLocation"]["address"]["postalCode"] == "LS1 4AP"
+    assert data["hiringOrganization"]["sameAs"] == "https://www.northshire.example.org/"
+    assert data["directApply"] is False
+
+
+@pytest.mark.parametrize(("postcode", "country"), [("JE2 3AB", "JE"), ("GY1 1AA", "GG")])
+@time_machine.travel("2026-11-23 10:00 +00:00", tick=False)
+def test_the_channel_islands_are_their_own_countries(client, postcode, country):
+    vacancy = VacancyFactory(
+        published=True,
+        region=Vacancy.Region.CHANNEL_ISLANDS,
+        postcode=postcode,
+        closes_on=date(2026, 12, 14),
+    )
+
+    assert job_posting(client, vacancy)["jobLocation"]["address"]["addressCountry"] == country
+
+
+def test_a_channel_islands_post_needs_a_postcode_that_says_which_island():
+    from django.core.exceptions import ValidationError
+
+    vacancy = VacancyFactory.build(region=Vacancy.Region.CHANNEL_ISLANDS, postcode="")
+
+    with pytest.raises(ValidationError, match="JE for Jersey, GY for Guernsey"):
+        vacancy.clean()

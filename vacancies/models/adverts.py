@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tasp.forms import validate_address
 from tasp.html import clean_html
 from tasp.states import Moves
 
@@ -72,7 +73,9 @@ VACANCY_FIELDS = [
     "title",
     "role_type",
     "organisation_name",
+    "organisation_website",
     "location",
+    "postcode",
     "region",
     "contract_type",
     "working_pattern",
@@ -225,6 +228,9 @@ class Vacancy(Moves, models.Model):
     slug = models.SlugField(max_length=90, unique=True, editable=False)
     role_type = models.CharField(max_length=30, choices=RoleType, default=RoleType.OTHER)
     organisation_name = models.CharField("hiring organisation", max_length=200)
+    organisation_website = models.URLField(
+        "hiring organisation's website", max_length=300, blank=True, validators=[validate_address]
+    )
     organisation = models.ForeignKey(
         "membership.Organisation",
         null=True,
@@ -234,6 +240,12 @@ class Vacancy(Moves, models.Model):
         help_text="The member organisation posting, set when a member submits.",
     )
     location = models.CharField(max_length=200, help_text="Town, city or area, e.g. Leeds.")
+    postcode = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Where the post is based, for job search sites (needed in the Channel Islands: "
+        "Jersey and Guernsey postcodes tell them apart).",
+    )
     region = models.CharField(max_length=20, choices=Region)
     working_pattern = models.CharField(
         max_length=200, blank=True, help_text="For example: 3 days per month."
@@ -341,8 +353,23 @@ class Vacancy(Moves, models.Model):
             )
         if self.pay_amount is not None and not self.pay_period:
             errors["pay_period"] = "Say what period the pay figure covers."
+        if self.region == self.Region.CHANNEL_ISLANDS and self.country_code not in ("JE", "GG"):
+            errors["postcode"] = (
+                "Give the postcode (JE for Jersey, GY for Guernsey): job search sites list the "
+                "islands as different countries."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def country_code(self) -> str:
+        """ISO 3166 code of where the post is: Jersey, Guernsey and the Isle of Man are not GB."""
+        prefix = self.postcode.strip().upper()[:2]
+        if prefix in ("JE", "GY", "IM"):
+            return {"JE": "JE", "GY": "GG", "IM": "IM"}[prefix]
+        if self.region == self.Region.ISLE_OF_MAN:
+            return "IM"
+        return "" if self.region == self.Region.CHANNEL_ISLANDS else "GB"
 
     @property
     def closes_at(self) -> datetime:
@@ -447,7 +474,13 @@ def job_posting(vacancy: Vacancy, *, url: str) -> dict:
         .isoformat(),
         "validThrough": vacancy.closes_at.isoformat(),
         "employmentType": vacancy.contract_type,
-        "hiringOrganization": {"@type": "Organization", "name": vacancy.organisation_name},
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": vacancy.organisation_name,
+            **({"sameAs": vacancy.organisation_website} if vacancy.organisation_website else {}),
+        },
+        # Applications are made on the employer's site or by email, not on this page.
+        "directApply": False,
     }
     if vacancy.region == Vacancy.Region.REMOTE:
         data["jobLocationType"] = "TELECOMMUTE"
@@ -459,7 +492,8 @@ def job_posting(vacancy: Vacancy, *, url: str) -> dict:
                 "@type": "PostalAddress",
                 "addressLocality": vacancy.location,
                 "addressRegion": vacancy.get_region_display(),
-                "addressCountry": "IM" if vacancy.region == Vacancy.Region.ISLE_OF_MAN else "GB",
+                "addressCountry": vacancy.country_code or "GB",
+                **({"postalCode": vacancy.postcode.strip().upper()} if vacancy.postcode else {}),
             },
         }
     if vacancy.pay_amount is not None and vacancy.pay_period:
