@@ -4,6 +4,7 @@ opt-in and erasure. Consent evidence is recorded with each change."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -86,6 +87,45 @@ def _issued_at(token: str, data: dict) -> datetime:
         return datetime.fromisoformat(data["issued"])
     _value, timestamp, _signature = token.rsplit(signing.TimestampSigner.sep, 2)
     return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+
+
+@dataclass(frozen=True)
+class PendingConfirmation:
+    """What a confirmation link asks, read without changing anything (for the page it opens)."""
+
+    subscriber: Subscriber
+    newsletters: list[Newsletter]
+    done: bool  # this link (or a later one) has already confirmed every list it names
+
+
+def read_confirmation(*, token: str) -> PendingConfirmation | None:
+    """The subscriber and lists a confirmation link names, and whether it has done its work;
+    None when the link is bad, old or no longer matches the subscriber."""
+    try:
+        data = signing.TimestampSigner(salt="newsletters.confirm").unsign_object(
+            token, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    subscriber = Subscriber.objects.filter(pk=data["id"]).first()
+    if subscriber is None or subscriber.email != data["email"]:
+        return None
+    newsletters = list(Newsletter.objects.filter(pk__in=data.get("lists", [])))
+    issued = _issued_at(token, data)
+    started = set(
+        Subscription.objects.filter(
+            subscriber=subscriber,
+            newsletter__in=newsletters,
+            unsubscribed_at__isnull=True,
+            subscribed_at__gte=issued,
+        ).values_list("newsletter_id", flat=True)
+    )
+    done = (
+        subscriber.status == Subscriber.Status.ACTIVE
+        and bool(newsletters)
+        and started == {n.pk for n in newsletters}
+    )
+    return PendingConfirmation(subscriber=subscriber, newsletters=newsletters, done=done)
 
 
 @transaction.atomic

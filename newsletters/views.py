@@ -90,10 +90,30 @@ def confirm(request, token):
         return render(
             request,
             "newsletters/confirm_done.html",
-            {"subscriber": subscriber},
+            {"subscriber": subscriber, "newsletters": _lists_of(subscriber)},
             status=200 if subscriber else 400,
         )
-    return render(request, "newsletters/confirm.html", {"token": token})
+    pending = subscriptions.read_confirmation(token=token)
+    if pending is None:
+        return render(request, "newsletters/confirm_done.html", status=400)
+    if pending.done:  # opened again after confirming: say so, do not ask again
+        return render(
+            request,
+            "newsletters/confirm_done.html",
+            {"subscriber": pending.subscriber, "newsletters": pending.newsletters, "again": True},
+        )
+    return render(request, "newsletters/confirm.html", {"token": token, "pending": pending})
+
+
+def _lists_of(subscriber) -> list:
+    if subscriber is None:
+        return []
+    return [
+        s.newsletter
+        for s in subscriber.subscriptions.filter(unsubscribed_at__isnull=True).select_related(
+            "newsletter"
+        )
+    ]
 
 
 @csrf_exempt  # RFC 8058 one-click POSTs from mail providers carry no cookie or CSRF token

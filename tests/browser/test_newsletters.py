@@ -41,6 +41,13 @@ def test_subscribe_confirm_then_staff_write_preview_and_send_an_issue(
     page.get_by_role("button", name="Confirm subscription").click()
     page.get_by_role("heading", name="Subscription confirmed").wait_for()
     axe(page)
+    # The link opened again (from the email, days later) says it is done and leads on.
+    page.goto(path_of(link.group(0)))
+    page.get_by_role("heading", name="You have already confirmed").wait_for()
+    assert page.get_by_role("button", name="Confirm subscription").count() == 0
+    axe(page)
+    page.get_by_role("link", name="Read past issues in the archive").click()
+    page.wait_for_url("**/newsletters/")
     subscriber = Subscriber.objects.get(email="sam@example.org")
     assert subscriber.status == Subscriber.Status.ACTIVE
 

@@ -47,6 +47,26 @@ def test_double_opt_in(client, newsletter, queued_emails, django_capture_on_comm
     ).exists()
 
 
+def test_the_confirm_page_names_the_address_and_lists_and_a_second_visit_says_it_is_done(
+    client, newsletter, queued_emails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_subscribe(client, newsletter)
+    token = re.search(r"/newsletters/confirm/(\S+)/", queued_emails[0]["body"]).group(1)
+    url = reverse("newsletters:confirm", args=[token])
+
+    first = client.get(url).content.decode()
+    assert "sam@example.org" in first and newsletter.name in first
+    assert "Confirm subscription" in first
+
+    done = client.post(url).content.decode()
+    assert "Subscription confirmed" in done and 'href="/newsletters/"' in done
+
+    again = client.get(url).content.decode()
+    assert "You have already confirmed" in again and "Confirm subscription" not in again
+    assert newsletter.name in again and 'href="/newsletters/"' in again
+
+
 def test_a_known_address_gets_the_same_answer(client, newsletter, queued_emails):
     subscribe(newsletter, 1, email="sam@example.org")
 
