@@ -23,6 +23,10 @@ def magic_login(request):
     """GET shows a button, POST logs in: link scanners that follow GETs cannot spend the link."""
     token = request.POST.get("token") or request.GET.get("token", "")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "GET" and request.user.is_authenticated and next_url:
+        # The link opened again by someone already logged in here: take them on, and leave
+        # the link unspent (it logs in only its own account, and only once).
+        return redirect(next_url)
     if request.method == "POST":
         user = services.user_for_magic_link(token)
         if user is None:

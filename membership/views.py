@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -156,6 +157,23 @@ def _renewal_for(user) -> Membership:
     return membership
 
 
+def _renewed_for(user) -> Membership | None:
+    """A renewal this business manager has already confirmed, when none is left to make."""
+    if Membership.objects.managed_by(user).open_for_renewal().exists():
+        return None
+    return (
+        Membership.objects.managed_by(user)
+        .filter(
+            status__in=[Membership.Status.INVOICED, Membership.Status.ACTIVE],
+            year__starts_on__gt=timezone.localdate() - timedelta(days=366),
+            accepted_by__isnull=False,
+        )
+        .select_related("organisation", "year", "invoice")
+        .order_by("-year__starts_on")
+        .first()
+    )
+
+
 def _initial_representatives(membership: Membership) -> list[dict]:
     return [
         {
@@ -195,6 +213,14 @@ def _posted_representatives(request, membership, formset, *forms) -> tuple[list 
 @login_required
 @require_http_methods(["GET", "POST"])
 def renew(request):
+    if request.method == "GET" and (renewed := _renewed_for(request.user)) is not None:
+        # The emailed renewal link, opened again after renewing: show what was done.
+        invoice = f": invoice {renewed.invoice.number}" if renewed.invoice else ""
+        messages.info(
+            request,
+            f"{renewed.organisation.name}'s renewal for {renewed.year} is confirmed{invoice}.",
+        )
+        return redirect("membership:account")
     membership = _renewal_for(request.user)
     data = request.POST or None
     details = OrganisationDetailsForm(data, instance=membership.organisation, prefix="org")

@@ -228,7 +228,7 @@ def token_pages(user) -> list[str]:
     return [
         reverse("newsletters:unsubscribe", args=[subscriber.unsubscribe_token(newsletter.pk)]),
         reverse("newsletters:preferences", args=[subscriber.token]),
-        reverse("newsletters:confirm", args=["a-signed-confirmation-token"]),
+        reverse("newsletters:confirm", args=[subscriber.confirmation_token()]),
         reverse("vacancies:alert-options", args=[subscriber.token]),
         f"{magic.path}?{magic.query}",
     ]

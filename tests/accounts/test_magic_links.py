@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -87,3 +87,15 @@ def test_following_a_magic_link_verifies_the_address(client, django_user_model):
     client.post(reverse("accounts:magic-login"), {"token": token})
 
     assert EmailAddress.objects.get(user=person).verified
+
+
+def test_a_link_opened_again_when_logged_in_goes_where_it_was_going(client, user):
+    link = magic_link_for(user, next_url="/membership/renew/")
+    parts = urlsplit(link)
+    client.post(
+        parts.path, {"token": parse_qs(parts.query)["token"][0], "next": "/membership/renew/"}
+    )
+
+    again = client.get(f"{parts.path}?{parts.query}")
+
+    assert again.status_code == 302 and again["Location"] == "/membership/renew/"

@@ -69,6 +69,12 @@ def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_ma
     assert invoice.po_number == "PO-2027-55"
     assert Membership.objects.get().status == Membership.Status.INVOICED
 
+    # The emailed link opened again, days later: the confirmed renewal and its invoice.
+    page.goto(f"{parts.path}?{parts.query}")
+    page.wait_for_url("**/membership/account/")
+    page.get_by_text(f"is confirmed: invoice {invoice.number}").wait_for()
+    axe(page)
+
 
 def test_the_quote_updates_as_you_type_and_pages_pass_axe(page, axe):
     page.goto("/membership/")

@@ -144,6 +144,26 @@ def test_renewing_through_the_form(client, business_manager, sent_mail):
     assert len(outbox) == 1
 
 
+def test_the_renewal_link_opened_again_after_renewing_shows_the_renewal_and_invoice(
+    client, business_manager
+):
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager, reps=2)
+    people = [
+        services.RepresentativeData(name=r.person.name, email=r.person.email, role=r.role)
+        for r in membership.representatives.select_related("person")
+    ]
+    invoice = services.submit_renewal(
+        membership=membership, representatives=people, po_number="", user=business_manager
+    )
+    client.force_login(business_manager)
+
+    response = client.get("/membership/renew/", follow=True)
+
+    assert response.redirect_chain == [("/membership/account/", 302)]
+    page = response.content.decode()
+    assert f"renewal for {membership.year} is confirmed: invoice {invoice.number}" in page
+
+
 def test_prefilled_representatives_count_even_when_untouched(client, business_manager):
     membership = MembershipFactory(renewal_due=True, managed_by=business_manager, reps=5)
     client.force_login(business_manager)
