@@ -85,7 +85,7 @@ def _issued_at(token: str, data: dict) -> datetime:
     signature's timestamp (whole seconds). Call only once the token has been unsigned."""
     if data.get("issued"):
         return datetime.fromisoformat(data["issued"])
-    _value, timestamp, _signature = token.rsplit(signing.TimestampSigner.sep, 2)
+    _value, timestamp, _signature = token.rsplit(signing.TimestampSigner().sep, 2)
     return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
 
 
