@@ -103,7 +103,9 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         self.description = clean_html(self.description)
         if not self.slug:
-            base = f"{slugify(self.title)[:170] or 'event'}-{self.starts_at:%Y}"
+            base = slugify(self.title)[:170] or "event"
+            if f"{self.starts_at:%Y}" not in base:  # "annual-conference-2027", not "-2027-2027"
+                base = f"{base}-{self.starts_at:%Y}"
             slug, n = base, 2
             while Event.objects.filter(slug=slug).exclude(pk=self.pk).exists():
                 slug, n = f"{base}-{n}", n + 1

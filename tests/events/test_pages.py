@@ -158,3 +158,8 @@ def test_a_refused_booking_says_why_and_changes_nothing(client, this_years_fees)
     assert "is full: no places left" in page and "<title>Error:" in page
     assert not Booking.objects.exists()
     assert timezone.now() == MEMBERS_ONLY
+
+
+def test_an_events_address_has_its_year_once():
+    assert EventFactory(title="Annual conference").slug == "annual-conference-2027"
+    assert EventFactory(title="Annual conference 2027").slug == "annual-conference-2027-2"
