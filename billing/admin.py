@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+
+from tasp.templatetags.money import money
 
 from . import services
 from .models import CreditNote, Invoice, InvoiceLine, Payment, StripeEvent
@@ -57,14 +62,49 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class PaymentStateFilter(admin.SimpleListFilter):
+    """Where the money stands, which the status alone does not say: an issued invoice may be
+    overdue."""
+
+    title = "payment"
+    parameter_name = "payment"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due", "Unpaid, not yet due"),
+            ("paid", "Paid"),
+            ("void", "Void"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        return {
+            "overdue": lambda: queryset.unpaid().filter(due_on__lt=today),
+            "due": lambda: queryset.unpaid().filter(due_on__gte=today),
+            "paid": lambda: queryset.filter(status=Invoice.Status.PAID),
+            "void": lambda: queryset.filter(status=Invoice.Status.VOID),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "bill_to_name", "issued_on", "due_on", "total", "status", "po_number"]
-    list_filter = ["status", "issued_on"]
+    list_display = [
+        "number",
+        "bill_to_name",
+        "issued_on",
+        "due_on",
+        "amount",
+        "payment_state",
+        "po_number",
+        "pdf",
+    ]
+    list_filter = [PaymentStateFilter, "status", "issued_on"]
     search_fields = ["number", "bill_to_name", "po_number", "bill_to_email"]
     date_hierarchy = "issued_on"
     readonly_fields = [
         "number",
+        "pdf",
         "status",
         "net_total",
         "vat_total",
@@ -84,6 +124,22 @@ class InvoiceAdmin(SimpleHistoryAdmin):
     ]
     inlines = [InvoiceLineInline, CreditNoteInline, PaymentInline]
     actions = ["mark_paid_bacs", "void", "credit", "resend", "send_receipt"]
+
+    @admin.display(description="total", ordering="total")
+    def amount(self, invoice):
+        return money(invoice.total)
+
+    @admin.display(description="status", ordering="status")
+    def payment_state(self, invoice):
+        return "Overdue" if invoice.is_overdue else invoice.get_status_display()
+
+    @admin.display(description="PDF")
+    def pdf(self, invoice):
+        return format_html(
+            '<a href="{}">PDF<span class="visually-hidden"> of invoice {}</span></a>',
+            reverse("membership:invoice-pdf", args=[invoice.number]),
+            invoice.number,
+        )
 
     def has_add_permission(self, request):
         return False  # invoices come from services.issue_invoice, which numbers them

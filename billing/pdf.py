@@ -16,11 +16,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from tasp.templatetags.money import money
+
 from .models import CreditNote, Invoice
-
-
-def money(value) -> str:
-    return f"£{value:,.2f}"
 
 
 def _day(value) -> str:

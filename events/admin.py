@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 
 from billing import services as billing
-from membership.templatetags.money import money
 from tasp.csv import SafeWriter
+from tasp.templatetags.money import money
 
 from .forms import MessageForm
 from .messages import MessageRefused, message_delegates

@@ -267,3 +267,27 @@ def test_member_csv_cells_that_look_like_formulas_export_as_text(rf, staff_user,
     rows = list(csv.reader(response.content.decode().splitlines()))[1:]
     assert {row[0] for row in rows} == {"'=cmd|' /C calc'!A0"}
     assert "'+44 1234 567890" in {row[6] for row in rows}
+
+
+@time_machine.travel("2027-08-01 10:00 +01:00", tick=False)
+def test_the_invoice_list_shows_money_overdue_invoices_and_their_pdfs(client, staff_user):
+    from billing import services as billing
+    from tests.helpers import log_in_with_second_factor
+
+    overdue = billing.issue_invoice(
+        bill_to=billing.BillTo(name="Luton Council"),
+        lines=[billing.LineData(description="Membership", unit_price=Decimal("3375.00"))],
+        issued_on=date(2027, 5, 1),
+    )
+    not_due = billing.issue_invoice(
+        bill_to=billing.BillTo(name="Riverton Council"),
+        lines=[billing.LineData(description="Advert", unit_price=Decimal("650.00"))],
+    )
+    log_in_with_second_factor(client, staff_user)
+
+    page = client.get("/admin/billing/invoice/").content.decode()
+    assert "£3,375.00" in page and "3375.00<" not in page
+    assert f'href="/membership/invoices/{overdue.number}.pdf"' in page
+    overdue_only = client.get("/admin/billing/invoice/?payment=overdue").content.decode()
+    assert overdue.number in overdue_only and not_due.number not in overdue_only
+    assert ">Overdue<" in overdue_only
