@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("feed/", views.IssueFeed(), name="feed"),
     path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/done/", views.subscribe_done, name="subscribe-done"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),

@@ -66,14 +66,25 @@ def subscribe(request):
                 newsletters=list(form.cleaned_data["newsletters"]),
                 ip=request.META.get("REMOTE_ADDR"),
             )
-        # The same answer for new, known and bot addresses: nothing to learn from it.
-        return render(
-            request, "newsletters/subscribe_done.html", {"email": form.cleaned_data["email"]}
-        )
+        # The same answer for new, known and bot addresses: nothing to learn from it. Shown
+        # at its own address, so refreshing it does not send the form again.
+        request.session[SUBSCRIBED_KEY] = form.cleaned_data["email"]
+        return redirect("newsletters:subscribe-done")
     return render(
         request,
         "newsletters/subscribe.html",
         {"form": form, "consent_wording": subscriptions.CONSENT_WORDING},
+    )
+
+
+SUBSCRIBED_KEY = "newsletters:subscribed"
+
+
+@require_safe
+@cache_control(private=True, no_store=True)
+def subscribe_done(request):
+    return render(
+        request, "newsletters/subscribe_done.html", {"email": request.session.get(SUBSCRIBED_KEY)}
     )
 
 

@@ -18,7 +18,26 @@ def post_subscribe(client, newsletter, **extra):
         "newsletters": [newsletter.pk],
         **extra,
     }
-    return client.post(reverse("newsletters:subscribe"), data)
+    # Following the redirect: the answer is shown at its own address (post, redirect, get).
+    return client.post(reverse("newsletters:subscribe"), data, follow=True)
+
+
+def test_the_answer_has_its_own_address_so_a_refresh_sends_nothing_again(
+    client, newsletter, queued_emails, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("newsletters:subscribe"),
+            {"name": "Sam", "email": "sam@example.org", "newsletters": [newsletter.pk]},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newsletters:subscribe-done")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refreshed = client.get(response["Location"])
+
+    assert "We have sent a link to sam@example.org" in refreshed.content.decode()
+    assert len(queued_emails) == 1  # the refresh asked for nothing
 
 
 def test_double_opt_in(client, newsletter, queued_emails, django_capture_on_commit_callbacks):
