@@ -116,10 +116,10 @@ class SubscriberAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin shows every field, as without this form
 
     def clean_status(self):
-        status = self.cleaned_data["status"]
-        if self.instance.pk and status != self.instance.status:
+        wanted = self.cleaned_data["status"]
+        if self.instance.pk and wanted != self.instance.status:
             try:
-                self.instance.check_move(status)
+                self.instance.check_move(wanted)
             except InvalidMove as refusal:
                 raise forms.ValidationError(str(refusal)) from refusal
-        return status
+        return wanted

@@ -29,7 +29,8 @@ from .forms import (
     VacancyFilterForm,
     VacancyForm,
 )
-from .models import AlertFilter, Vacancy, VacancyPricing, job_posting
+from .models import AlertFilter, Vacancy, VacancyPricing
+from .structured import job_posting
 from .uploads import limit_job_pack_upload, upload_stopped
 
 PAGE_SIZE = 10

@@ -14,7 +14,6 @@ from .adverts import (  # noqa: F401
     VacancyQuerySet,
     VacancyStatusChange,
     job_pack_path,
-    job_posting,
     sanitise_description,
 )
 from .alerts import (  # noqa: F401
