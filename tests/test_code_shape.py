@@ -5,20 +5,13 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "tasp",
-    "accounts",
-    "billing",
-    "membership",
-    "newsletters",
-    "vacancies",
-    "resources",
-    "events",
-]
 
 
 def production_modules():
-    for app in APPS:
+    from django.conf import settings
+
+    apps = {app.split(".")[0] for app in settings.INSTALLED_APPS}
+    for app in sorted(name for name in apps if (ROOT / name).is_dir()):
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" not in path.parts:
                 yield path
