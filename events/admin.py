@@ -13,8 +13,7 @@ from .messages import MessageRefused, message_delegates
 from .models import Booking, Delegate, Event, Interest, Session, TicketType
 from .pdf import render_door_pdf
 
-HOLDING_STATUSES = [Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED]
-HOLDING = Q(bookings__status__in=HOLDING_STATUSES)
+HOLDS_PLACES = Q(bookings__status__in=Booking.HOLDING)
 DELEGATE_FIELDS = [
     "name",
     "email",
@@ -78,7 +77,7 @@ class EventAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                booked=Count("bookings__delegates", filter=HOLDING),
+                booked=Count("bookings__delegates", filter=HOLDS_PLACES),
                 paid=Sum("bookings__total", filter=Q(bookings__status=Booking.Status.CONFIRMED)),
             )
         )
@@ -97,7 +96,7 @@ class EventAdmin(admin.ModelAdmin):
         if event.pk is None:
             return "-"
         rows = (
-            Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING_STATUSES)
+            Delegate.objects.filter(booking__event=event, booking__status__in=Booking.HOLDING)
             .values("ticket_type__name", "ticket_type__capacity")
             .annotate(
                 held=Count("pk"),
@@ -179,7 +178,7 @@ class EventAdmin(admin.ModelAdmin):
         writer.writerow(["Event", "Dietary requirement", "Delegates"])
         rows = (
             Delegate.objects.filter(
-                booking__event__in=queryset, booking__status__in=HOLDING_STATUSES
+                booking__event__in=queryset, booking__status__in=Booking.HOLDING
             )
             .values_list("booking__event__title", "dietary")
             .annotate(n=Count("pk"))
@@ -237,7 +236,7 @@ class DelegateAdmin(admin.ModelAdmin):
     filter_horizontal = ["sessions"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(booking__status__in=HOLDING_STATUSES)
+        return super().get_queryset(request).filter(booking__status__in=Booking.HOLDING)
 
     def has_add_permission(self, request):
         return False

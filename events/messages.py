@@ -9,8 +9,7 @@ from django.utils import timezone
 from newsletters import sending
 from newsletters.models import ErasedAddress, Issue, Newsletter, Send, Subscriber, Subscription
 
-from .models import Delegate, Event
-from .services import HOLDING
+from .models import Booking, Delegate, Event
 
 
 class MessageRefused(Exception):
@@ -61,7 +60,7 @@ def message_delegates(*, event: Event, subject: str, message: str, user=None) ->
     if not subject.strip() or not message.strip():
         raise MessageRefused("Write a subject and a message.")
     newsletter = delegates_list()
-    places = Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING)
+    places = Delegate.objects.filter(booking__event=event, booking__status__in=Booking.HOLDING)
     audience = {
         subscriber.pk
         for subscriber in (

@@ -212,7 +212,7 @@ class TicketType(models.Model):
 class BookingQuerySet(MovesQuerySet):
     def holding_places(self) -> Self:
         """Bookings whose delegates hold places: confirmed, or waiting for payment."""
-        return self.filter(status__in=[Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED])
+        return self.filter(status__in=Booking.HOLDING)
 
 
 class Booking(Moves, models.Model):
@@ -226,6 +226,8 @@ class Booking(Moves, models.Model):
         Status.AWAITING_PAYMENT: frozenset({Status.CONFIRMED, Status.CANCELLED, Status.RELEASED}),
         Status.CONFIRMED: frozenset({Status.CANCELLED}),
     }
+    # The statuses whose delegates hold places (count against capacity, get the emails).
+    HOLDING = (Status.AWAITING_PAYMENT, Status.CONFIRMED)
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="bookings")
     reference = models.CharField(max_length=20, unique=True, editable=False)

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from tasp.mail import send_templated_email
 
-from .models import Delegate, Interest
-from .services import HOLDING
+from .models import Booking, Delegate, Interest
 
 
 def tell_booking_opened(*, now=None) -> int:
@@ -45,7 +44,7 @@ def send_joining_and_reminders(*, now=None) -> int:
     today = timezone.localdate(now)
     sent = 0
     places = Delegate.objects.filter(
-        booking__status__in=HOLDING, booking__event__starts_at__gt=now
+        booking__status__in=Booking.HOLDING, booking__event__starts_at__gt=now
     ).select_related("booking__event")
     for delegate in places:
         event = delegate.booking.event

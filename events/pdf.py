@@ -21,7 +21,7 @@ def delegates_on(event: Event, day) -> list[Delegate]:
     return list(
         Delegate.objects.filter(
             booking__event=event,
-            booking__status__in=[Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED],
+            booking__status__in=Booking.HOLDING,
         )
         .exclude(ticket_type__day__isnull=False, ticket_type__day__lt=day)
         .exclude(ticket_type__day__gt=day)

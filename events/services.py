@@ -51,11 +51,6 @@ class BookerData:
     po_number: str = ""
 
 
-def member_price_for(user, when=None) -> bool:
-    """A named representative of an organisation with member benefits that day."""
-    return bool(user and user.is_authenticated and is_member(user=user, on=when))
-
-
 def when_booking_opens(event: Event, *, member: bool) -> str:
     """The booker's answer when booking is not open to them yet."""
     opens = event.opens_at(member=member)
@@ -74,11 +69,11 @@ def places_left(event: Event, *, excluding: Interest | None = None) -> dict:
     """Places left for the event, each ticket type and each workshop (None: no limit). A place
     offered to someone on the waiting list is held for them until the offer runs out (except
     for ``excluding``: the offer being taken up)."""
-    holding = Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING)
+    holding = Delegate.objects.filter(booking__event=event, booking__status__in=Booking.HOLDING)
     by_ticket = Counter(holding.values_list("ticket_type", flat=True))
     by_session = Counter(
         Session.delegates.through.objects.filter(
-            session__event=event, delegate__booking__status__in=HOLDING
+            session__event=event, delegate__booking__status__in=Booking.HOLDING
         ).values_list("session", flat=True)
     )
     offers = Interest.objects.live_offers().filter(event=event)
@@ -99,9 +94,6 @@ def places_left(event: Event, *, excluding: Interest | None = None) -> dict:
             for s in event.sessions.all()
         },
     }
-
-
-HOLDING = [Booking.Status.AWAITING_PAYMENT, Booking.Status.CONFIRMED]
 
 
 def _check_places(event: Event, delegates: list[DelegateData], offer=None) -> None:
@@ -157,9 +149,9 @@ def _check_choices(event: Event, delegates: list[DelegateData]) -> None:
     if len(set(emails)) != len(emails):
         raise BookingRefused("Each delegate needs an email address of their own.")
     booked = set(
-        Delegate.objects.filter(booking__event=event, booking__status__in=HOLDING).values_list(
-            "email", flat=True
-        )
+        Delegate.objects.filter(
+            booking__event=event, booking__status__in=Booking.HOLDING
+        ).values_list("email", flat=True)
     )
     again = sorted(set(emails) & {b.lower() for b in booked})
     if again:
@@ -189,7 +181,7 @@ def book(
         if offer is None:
             raise BookingRefused("This offer has run out or been taken up already.")
     now = timezone.now()
-    member = member_price_for(user)
+    member = is_member(user=user)  # a named representative with member benefits today
     if not event.is_bookable(member=member, now=now):
         if event.is_external:
             raise BookingRefused(f"Book {event} with {event.organiser}.")
@@ -209,6 +201,8 @@ def book(
         at_member_price=member,
     )
     for data in delegates:
+        price = data.ticket_type.price_for(member=member, now=now)
+        booking.total += price
         delegate = Delegate.objects.create(
             booking=booking,
             ticket_type=data.ticket_type,
@@ -218,10 +212,9 @@ def book(
             job_title=data.job_title,
             dietary=data.dietary,
             access_requirements=data.access_requirements,
-            price=data.ticket_type.price_for(member=member, now=now),
+            price=price,
         )
         delegate.sessions.set(data.sessions)
-    booking.total = sum((d.price for d in booking.delegates.all()), ZERO)
     booking.save(update_fields=["total"])
     if offer is not None:
         offer.move_to(Interest.Status.BOOKED)
@@ -328,7 +321,7 @@ def _changes_open(event: Event) -> None:
 def _locked_delegate(delegate: Delegate) -> tuple[Event, Delegate]:
     event = Event.objects.select_for_update().get(pk=delegate.booking.event_id)
     delegate = Delegate.objects.select_related("booking").get(pk=delegate.pk)
-    if delegate.booking.status not in HOLDING:
+    if delegate.booking.status not in Booking.HOLDING:
         raise ChangeRefused("This place has been cancelled.")
     return event, delegate
 
@@ -368,7 +361,7 @@ def substitute(
     email = email.strip()
     if (
         Delegate.objects.filter(
-            booking__event=event, booking__status__in=HOLDING, email__iexact=email
+            booking__event=event, booking__status__in=Booking.HOLDING, email__iexact=email
         )
         .exclude(pk=delegate.pk)
         .exists()
@@ -397,7 +390,7 @@ def cancel_booking(*, booking: Booking, user=None) -> Booking:
     from billing.services import credit_invoice, void_invoice
 
     booking = Booking.objects.select_for_update().select_related("event").get(pk=booking.pk)
-    if booking.status not in HOLDING:
+    if booking.status not in Booking.HOLDING:
         raise ChangeRefused(
             f"Booking {booking.reference} is {booking.get_status_display().lower()}."
         )

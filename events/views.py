@@ -11,6 +11,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from membership.services import is_member
+
 from . import services, waiting
 from .calendar import calendar_of
 from .forms import (
@@ -49,7 +51,7 @@ def detail(request, slug):
     event = get_object_or_404(
         Event.objects.listed().prefetch_related("ticket_types", "sessions"), slug=slug
     )
-    member = services.member_price_for(request.user)
+    member = is_member(user=request.user)
     bookable = event.is_bookable(member=member)
     offer = _offer(request, event)
     booker = formset = None
@@ -199,7 +201,7 @@ def delegate(request, token):
     close, other workshops or a colleague in their place."""
     place = (
         Delegate.objects.select_related("booking__event", "ticket_type")
-        .filter(token=token, booking__status__in=services.HOLDING)
+        .filter(token=token, booking__status__in=Booking.HOLDING)
         .first()
     )
     if place is None:

@@ -6,14 +6,10 @@ from membership.services import is_member
 from .models import Resource
 
 
-def reader_is_member(request) -> bool:
-    """A named representative of an organisation with member benefits today."""
-    return request.user.is_authenticated and is_member(user=request.user)
-
-
 def opens_for(request, resource: Resource, *, member: bool | None = None) -> bool:
-    """Whether this visitor may read the body and download the file: members and staff, and
-    everyone once the resource is public. ``member`` saves asking again on a list page."""
+    """Whether this visitor may read the body and download the file: members (named
+    representatives of an organisation with member benefits today) and staff, and everyone
+    once the resource is public. ``member`` saves asking again on a list page."""
     if member is None:
-        member = reader_is_member(request)
+        member = is_member(user=request.user)
     return resource.opens_for(is_member=member, is_staff=acts_as_staff(request))

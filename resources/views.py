@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from membership.services import is_member
 from tasp.views import sandboxed
 
-from .access import opens_for, reader_is_member
+from .access import opens_for
 from .forms import ResourceFilterForm
 from .models import Resource
 
@@ -17,7 +18,7 @@ def index(request):
     form = ResourceFilterForm(request.GET or None)
     resources = form.filter(Resource.objects.listed().prefetch_related("topics", "audiences"))
     page = Paginator(resources, 20).get_page(request.GET.get("page"))
-    member = reader_is_member(request)
+    member = is_member(user=request.user)
     rows = [(resource, opens_for(request, resource, member=member)) for resource in page]
     query = request.GET.copy()
     query.pop("page", None)

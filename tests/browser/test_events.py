@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from events.models import Booking, Event, Interest
-from events.services import HOLDING
 from tests.browser.pages import log_in, staff_page
 from tests.events.factories import EventFactory, TicketTypeFactory, WorkshopFactory, book_one
 from tests.vacancies.conftest import make_member
@@ -172,7 +171,7 @@ def test_the_last_workshop_place_goes_to_one_of_two_bookers_and_then_to_the_wait
     loser.get_by_role("button", name="Book", exact=True).click()
     loser.wait_for_url("**/events/bookings/**")
     assert Interest.objects.get().status == Interest.Status.BOOKED
-    holding = workshop.delegates.filter(booking__status__in=HOLDING)
+    holding = workshop.delegates.filter(booking__status__in=Booking.HOLDING)
     assert list(holding.values_list("email", flat=True)) == ["waiting@example.org"]
     for page in pages:
         page.context.close()
