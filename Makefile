@@ -11,11 +11,13 @@ PYTEST_WORKERS ?= 2
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tasp_bench
 BENCH_SUBSCRIBERS ?= 20000
+BENCH_PAGES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tasp_bench_pages
+BENCH_PAGES_REDIS_URL ?= redis://127.0.0.1:6379/3
 
 # make test-dates: the suite with the clock moved to each of these (any date must work).
 TEST_DATES ?= 2027-06-15T10:00:00 2028-02-01T10:00:00 2029-06-15T10:00:00
 
-.PHONY: install run test test-production test-dates lint format bench bench-compare
+.PHONY: install run test test-production test-dates lint format bench bench-compare bench-pages
 
 install: $(VENV)/.installed
 
@@ -80,3 +82,18 @@ bench-compare: install
 	command -v smtp-sink >/dev/null 2>&1 || [ -x /usr/sbin/smtp-sink ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null)
 	REDIS_URL=$(TEST_REDIS_URL) scripts/bench-compare $(BASE)
+
+# Not part of make test: every public page under gunicorn (production settings, 2 workers) with
+# 10,000 issues and 10,000 vacancies in a database of its own, wrk with 20 connections; prints
+# req/s, p50/p95/p99 and each page's ratio to /healthz in the same run (a few minutes).
+bench-pages: install
+	command -v wrk >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	psql "$(BENCH_PAGES_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+		createdb -h 127.0.0.1 -U postgres tasp_bench_pages
+	DJANGO_DEBUG=true DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) REDIS_URL=$(BENCH_PAGES_REDIS_URL) \
+		$(BIN)/python manage.py migrate --no-input -v0
+	DJANGO_DEBUG=true DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) REDIS_URL=$(BENCH_PAGES_REDIS_URL) \
+		$(BIN)/python manage.py seed_demo --quiet-login >/dev/null
+	DJANGO_DEBUG=true DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) REDIS_URL=$(BENCH_PAGES_REDIS_URL) \
+		$(BIN)/python manage.py bench_pages $(BENCH_PAGES_ARGS)
