@@ -1,11 +1,13 @@
 from django.urls import path
 
+from tasp.public_cache import public_page
+
 from . import views
 
 app_name = "membership"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", public_page("membership")(views.index), name="index"),
     path("quote/", views.quote, name="quote"),
     path("join/", views.join, name="join"),
     path("join/thanks/", views.join_done, name="join-done"),

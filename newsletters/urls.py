@@ -1,16 +1,18 @@
 from django.urls import path
 
+from tasp.public_cache import public_page
+
 from . import views
 
 app_name = "newsletters"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("feed/", views.IssueFeed(), name="feed"),
+    path("", public_page("newsletters")(views.index), name="index"),
+    path("feed/", public_page("newsletters")(views.IssueFeed()), name="feed"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/done/", views.subscribe_done, name="subscribe-done"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
-    path("<slug:slug>/", views.issue_detail, name="issue-detail"),
+    path("<slug:slug>/", public_page("newsletters")(views.issue_detail), name="issue-detail"),
 ]

@@ -6,4 +6,6 @@ class TaspConfig(AppConfig):
     verbose_name = "TASP site"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401
+        from . import checks, public_cache  # noqa: F401
+
+        public_cache.connect()

@@ -146,6 +146,11 @@ else:
         }
     }
 
+# Anonymous public pages (home, archive, issues, feeds, vacancies, fees, events, resources) are
+# kept this many seconds at most, and renewed as soon as what they show changes
+# (tasp/public_cache.py); 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
+
 # --- Accounts ---
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -49,5 +49,10 @@ class MovesQuerySet(models.QuerySet):
     def move(self, to: str, **fields) -> int:
         """Move the rows the table allows to ``to`` (with ``fields``) in one UPDATE; returns
         how many moved (0 when another process moved them first, or the move is not allowed)."""
+        from tasp import public_cache
+
         allowed_from = [before for before, after in self.model.MOVES.items() if to in after]
-        return self.filter(status__in=allowed_from).update(status=to, **fields)
+        moved = self.filter(status__in=allowed_from).update(status=to, **fields)
+        if moved:
+            public_cache.model_changed(self.model)
+        return moved

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from accounts.access import acts_as_staff, admin_login
 
 from . import views
+from .public_cache import public_page
 from .sitemaps import SITEMAPS
 
 # The admin opens only to active staff whose session passed a second factor.
@@ -16,10 +17,15 @@ admin.site.site_title = "TASP admin"
 admin.site.index_title = "Membership, newsletters and vacancies"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page("newsletters", "vacancies", "events")(views.home), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public_page("newsletters", "vacancies", "events", "resources")(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -21,6 +21,13 @@ from vacancies.models import Vacancy
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def render_every_time(settings):
+    """These count what rendering a page costs: the public page cache (tested in
+    tests/test_public_cache.py) would answer the second request with none."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
 DAY = datetime(2027, 6, 15, 10, tzinfo=ZoneInfo("Europe/London"))
 
 

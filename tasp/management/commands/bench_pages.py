@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from newsletters.models import Issue, Item, Newsletter, Section
+from tasp import public_cache
 from vacancies.models import Vacancy
 
 REPORTER = Path(settings.BASE_DIR) / "scripts" / "wrk-report.lua"
@@ -132,6 +133,7 @@ class Command(BaseCommand):
         Vacancy.objects.bulk_create(rows, batch_size=2000)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        public_cache.changed(*public_cache.TOPIC_MODELS)  # bulk_create sends no signals
 
     def pages(self) -> list[tuple[str, str]]:
         issue = Issue.objects.archived().order_by("-issued_on", "-id").first()
