@@ -176,6 +176,15 @@ class Issue(Moves, models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        # The archive, the home page's latest issue, the feed and the sitemap read published
+        # issues newest first in index order.
+        indexes = [
+            models.Index(
+                fields=["-issued_on", "-id"],
+                condition=Q(status__in=["sent", "sending"]),
+                name="issue_published_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -316,7 +316,21 @@ class Vacancy(Moves, models.Model):
     class Meta:
         verbose_name_plural = "vacancies"
         ordering = ["closes_on", "-published_at"]
-        indexes = [models.Index(fields=["status", "closes_on"])]
+        indexes = [
+            models.Index(fields=["status", "closes_on"]),
+            # The public list (closing soonest, the sitemap) and newest-first (the home page,
+            # the feed) read open adverts in index order: ten rows, not a sort of them all.
+            models.Index(
+                fields=["closes_on", "-published_at", "id"],
+                condition=Q(status="published"),
+                name="vacancy_open_by_closing",
+            ),
+            models.Index(
+                fields=["-published_at", "id"],
+                condition=Q(status="published"),
+                name="vacancy_open_by_newest",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(apply_url="", apply_email=""), name="vacancy_has_a_way_to_apply"

@@ -22,26 +22,17 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils import timezone
 
-from accounts.models import User
-from newsletters.models import Issue, Item, Newsletter, Section
-from tasp import public_cache
+from newsletters.models import Issue
+from tasp import bench_data
 from vacancies.models import Vacancy
 
 REPORTER = Path(settings.BASE_DIR) / "scripts" / "wrk-report.lua"
-BENCH_POSTER = "bench-poster@example.org"
-BODY = (
-    "<p>The national panel published its annual report this week. Partnerships will want to "
-    "read the section on multi-agency information sharing, and the case studies from three "
-    "areas that changed how their front door works.</p>"
-)
 
 
 class Command(BaseCommand):
@@ -64,7 +55,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Set DATABASE_URL to PostgreSQL and REDIS_URL (make bench-pages does)."
             )
-        self.load(options["issues"], options["vacancies"])
+        bench_data.load(options["issues"], options["vacancies"])
         pages = self.pages()
         with tempfile.TemporaryDirectory(prefix="bench-pages-") as var:
             server, url = self.start_server(Path(var), options["workers"])
@@ -76,64 +67,6 @@ class Command(BaseCommand):
         self.report(results)
 
     # --- Data ---------------------------------------------------------------------------------
-
-    def load(self, issues: int, vacancies: int) -> None:
-        newsletter = Newsletter.objects.filter(is_public=True, in_archive=True).first()
-        if newsletter is None:
-            newsletter = Newsletter.objects.create(name="Bench newsletter", slug="bench")
-        have = Issue.objects.filter(slug__startswith="bench-issue-").count()
-        start = timezone.localdate() - timedelta(days=issues + 1)
-        new = [
-            Issue(
-                newsletter=newsletter,
-                title=f"Bench issue {n}",
-                slug=f"bench-issue-{n}",
-                issued_on=start + timedelta(days=n),
-                welcome=BODY,
-                status=Issue.Status.SENT,
-            )
-            for n in range(have, issues)
-        ]
-        Issue.objects.bulk_create(new, batch_size=2000)
-        sections = Section.objects.bulk_create(
-            [Section(issue=issue, heading="News", position=0) for issue in new], batch_size=2000
-        )
-        Item.objects.bulk_create(
-            [Item(section=section, title="Annual report", body=BODY) for section in sections],
-            batch_size=2000,
-        )
-
-        poster, _ = User.objects.get_or_create(email=BENCH_POSTER, defaults={"full_name": "Bench"})
-        have = Vacancy.objects.filter(slug__startswith="bench-vacancy-").count()
-        now, today = timezone.now(), timezone.localdate()
-        rows = []
-        for n in range(have, vacancies):
-            closed = n % 2 == 1
-            rows.append(
-                Vacancy(
-                    title=f"Independent Scrutineer {n}",
-                    slug=f"bench-vacancy-{n}",
-                    role_type=Vacancy.RoleType.INDEPENDENT_SCRUTINEER,
-                    organisation_name=f"Partnership {n}",
-                    location="Leeds",
-                    region=Vacancy.Region.YORKSHIRE,
-                    contract_type=Vacancy.ContractType.CONTRACTOR,
-                    working_pattern="3 days per month",
-                    remuneration="£450 per day",
-                    closes_on=today + timedelta(days=(-30 if closed else 10 + n % 60)),
-                    description=BODY,
-                    apply_url="https://jobs.example.org/scrutineer",
-                    posted_by=poster,
-                    status=Vacancy.Status.CLOSED if closed else Vacancy.Status.PUBLISHED,
-                    is_member_post=True,
-                    published_at=now - timedelta(minutes=n),
-                    closed_at=now if closed else None,
-                )
-            )
-        Vacancy.objects.bulk_create(rows, batch_size=2000)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        public_cache.changed(*public_cache.TOPIC_MODELS)  # bulk_create sends no signals
 
     def pages(self) -> list[tuple[str, str]]:
         issue = Issue.objects.archived().order_by("-issued_on", "-id").first()
