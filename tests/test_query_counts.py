@@ -28,6 +28,7 @@ def render_every_time(settings):
     tests/test_public_cache.py) would answer the second request with none."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
+
 DAY = datetime(2027, 6, 15, 10, tzinfo=ZoneInfo("Europe/London"))
 
 
