@@ -8,8 +8,10 @@ one (``tasp.states``) makes every page showing it render afresh on its next requ
 ``PUBLIC_PAGE_CACHE_SECONDS`` bounds whatever a bulk write missed; 0 turns the cache off.
 
 Only what is the same for everyone is kept: a GET or HEAD from a visitor who is not logged in,
-with no message waiting, answered 200 without setting a cookie and without a form token (a page
-that called ``get_token`` is never stored). Logged-in visitors always get a fresh page.
+with no message waiting, answered 200 without setting a cookie, without a form token (a page
+that called ``get_token`` is never stored) and not marked ``no-store``. Logged-in visitors always
+get a fresh page. (A page marked ``private`` for browsers' and proxies' sake, because what it
+offers depends on who asks, is still kept: only anonymous answers are, and they are the same.)
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def cacheable_response(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
     )
 
 

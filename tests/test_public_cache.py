@@ -116,3 +116,23 @@ def test_a_page_that_is_not_found_is_not_stored(client):
     assert client.get("/newsletters/no-such-issue/").status_code == 404
     sent_issue("No such issue")
     assert client.get("/newsletters/no-such-issue/").status_code == 200
+
+
+def test_the_resources_list_is_kept_for_visitors_but_members_see_their_own(client):
+    assert client.get("/resources/")["X-Cache"] == "miss"
+    assert client.get("/resources/")["X-Cache"] == "hit"
+    client.force_login(UserFactory())
+    assert "X-Cache" not in client.get("/resources/")
+
+
+def test_a_page_marked_no_store_is_never_kept():
+    def secret(request):
+        response = HttpResponse("one time")
+        response["Cache-Control"] = "no-store"
+        return response
+
+    view = public_cache.public_page("resources")(secret)
+    for _ in range(2):
+        request = RequestFactory().get("/secret/")
+        request.user = AnonymousUser()
+        assert "X-Cache" not in view(request)
