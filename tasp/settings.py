@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "nested_admin",
+    "django_prose_editor",  # the newsletter issue editor (newsletters/editor.py)
     "allauth",
     "allauth.account",
     "allauth.mfa",
