@@ -83,8 +83,13 @@ class Audit:
                 return []
         if not response.headers.get("content-type", "").startswith("text/html"):
             return []
-        self.run_axe(path)
+        self.inspect(path)
         return self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+
+    def inspect(self, path: str) -> None:
+        """What ``check`` looks for on each page it opens: axe's violations (a subclass can look
+        for something else, with the same crawl)."""
+        self.run_axe(path)
 
     def run_axe(self, path: str, *, not_applicable: tuple[str, ...] = ()) -> None:
         options = {"resultTypes": ["violations"]}
