@@ -8,17 +8,17 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 from itertools import batched
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from tasp.mail import send_templated_email
 
+from .delivering import ConcurrentSender, Lease, Recorder, connections, message_for
 from .models import (
     Batch,
     Delivery,
@@ -30,7 +30,6 @@ from .models import (
     backoff_seconds,
 )
 from .rendering import MimeTemplate, Recipient, RenderedIssue, new_message_id
-from .subscriptions import suppress
 from .transport import DeliveryError, open_transport
 
 logger = logging.getLogger(__name__)
@@ -147,22 +146,19 @@ def start_send(*, send_id: int) -> list[Batch]:
 
 
 def send_batch(*, batch_id: int) -> None:
-    """Send the queued deliveries of one batch over one connection; sent rows never go again.
+    """Send the queued deliveries of one batch under its lease; sent rows never go again.
 
-    At-least-once: the rows are claimed with a lock for the batch's transaction and marked sent
-    at its end, so a worker killed mid-batch repeats at most that batch's messages in flight.
-    A failure that is not about one recipient (the server refuses our sender or message, or
-    cannot be reached) stops the batch with its rows still queued and charges no one for it.
+    At-least-once: outcomes are recorded every few hundred messages (newsletters/delivering.py),
+    so a worker killed mid-batch repeats at most what it sent since its last record, once its
+    lease has run out and the sweeper has queued the batch again. A failure that is not about
+    one recipient (the server refuses our sender or message, or cannot be reached) stops the
+    batch with its remaining rows still queued and charges no one for it.
     """
-    batch = Batch.objects.select_related("send__newsletter").get(pk=batch_id)
-    send = batch.send
-    if batch.done or send.status != Send.Status.SENDING:
+    lease = Lease.take(batch_id)
+    if lease is None:  # done, not running, or another worker is sending it
         return
-    now = timezone.now()
-    # Committed before the work starts: the sweeper judges staleness from the latest start, so
-    # it leaves a batch that is running alone.
-    Batch.objects.filter(pk=batch.pk).update(started_at=now)
-    max_attempts = settings.NEWSLETTER_MAX_ATTEMPTS
+    batch, now = lease.batch, timezone.now()
+    send = batch.send
     template = MimeTemplate(
         RenderedIssue(send.subject, send.html_template, send.text_template),
         newsletter=send.newsletter,
@@ -173,80 +169,41 @@ def send_batch(*, batch_id: int) -> None:
         newsletter=send.newsletter,
         unsubscribed_at__isnull=True,
     )
-    stopped: DeliveryError | None = None
-    with transaction.atomic():
-        claimed = list(
-            Delivery.objects.queued()
-            .filter(send=send, pk__range=(batch.first_id, batch.last_id))
-            .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscriber")
-            .annotate(still_subscribed=Exists(subscribed))
-            .order_by("pk")
-        )
-        done, sent_ids = [], []
-        try:
-            with open_transport() as transport:
-                for delivery in claimed:
-                    subscriber = delivery.subscriber
-                    # Checked again now: someone who left after the send began gets nothing.
-                    if (
-                        subscriber.status != Subscriber.Status.ACTIVE
-                        or not delivery.still_subscribed
-                    ):
-                        delivery.set_status(Delivery.Status.SKIPPED)
-                        done.append(delivery)
-                        continue
-                    throttle()
-                    try:
-                        deliver(transport, template, delivery)
-                    except DeliveryError as error:
-                        if error.stops_batch:
-                            stopped = error  # this row and the rest stay queued, untouched
-                            break
-                        record_failure(delivery, error, now=now, max_attempts=max_attempts)
-                        done.append(delivery)
-                    else:
-                        sent_ids.append(delivery.pk)
-        except DeliveryError as error:  # the backend's connection could not be opened
-            stopped = error
-        if sent_ids:  # one UPDATE for every message sent; Message-IDs follow from the row ids
-            Delivery.objects.filter(pk__in=sent_ids).move(
-                Delivery.Status.SENT,
-                sent_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                message_id=template.message_id_sql(),
-            )
-        if done:  # failures and skips: few, so a bulk update is cheap
-            Delivery.objects.bulk_update(done, ["status", "attempts", "last_error", "retry_after"])
-    if stopped is not None:
-        batch_stopped(batch=batch, send=send, error=stopped, sent_any=bool(sent_ids))
-        return
-    after_batch(batch=batch, send=send, claimed_any=bool(claimed))
-
-
-def deliver(transport, template: MimeTemplate, delivery: Delivery) -> None:
-    subscriber = delivery.subscriber
-    recipient = Recipient(
-        email=delivery.email,
-        name=subscriber.name,
-        token=subscriber.token,
-        unsubscribe_token=subscriber.unsubscribe_token(template.newsletter.pk),
-        message_id=template.message_id_for(delivery.pk),
+    claimed = list(
+        Delivery.objects.queued()
+        .filter(send=send, pk__range=(batch.first_id, batch.last_id))
+        .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+        .select_related("subscriber")
+        .annotate(still_subscribed=Exists(subscribed))
+        .order_by("pk")
     )
-    template.send(transport, recipient)
-
-
-def record_failure(delivery: Delivery, error: DeliveryError, *, now, max_attempts) -> None:
-    delivery.attempts += 1
-    delivery.last_error = str(error)[:500]
-    if error.permanent or delivery.attempts >= max_attempts:
-        delivery.set_status(Delivery.Status.FAILED)
-        delivery.retry_after = None
-        if error.hard_bounce:
-            suppress(email=delivery.email, status=Subscriber.Status.BOUNCED)
-    else:
-        delivery.retry_after = now + timedelta(seconds=backoff_seconds(delivery.attempts))
+    recorder = Recorder(lease=lease, message_id_sql=template.message_id_sql(), now=now)
+    # Checked again now: someone who left after the send began gets nothing.
+    recorder.skip(
+        [
+            d
+            for d in claimed
+            if d.subscriber.status != Subscriber.Status.ACTIVE or not d.still_subscribed
+        ]
+    )
+    with ConcurrentSender(connections()) as sender:
+        for delivery in claimed:
+            if delivery.status != Delivery.Status.QUEUED:
+                continue  # skipped above
+            throttle()
+            if not sender.submit(delivery, message_for(template, delivery)):
+                break  # the server stopped taking mail: the rest stay queued
+            recorder.take(sender.done())
+            if recorder.lost:
+                break
+    recorder.take(sender.done(), force=True)
+    if recorder.lost:  # the lease ran out mid-batch and another worker has the batch now
+        return
+    if sender.stopped is not None:
+        lease.release()
+        batch_stopped(batch=batch, send=send, error=sender.stopped, sent_any=recorder.sent_any)
+        return
+    after_batch(batch=batch, send=send, claimed_any=bool(claimed), lease=lease)
 
 
 def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: bool) -> None:
@@ -297,34 +254,26 @@ def throttle() -> None:
         time.sleep(max(0.0, second + 1 - time.time()))
 
 
-def after_batch(*, batch: Batch, send: Send, claimed_any: bool = True) -> None:
-    """Close the batch when none of its rows are left, retry later when some wait, pause on errors."""
-    if batch.connection_failures and claimed_any:  # the server answered this time
-        Batch.objects.filter(pk=batch.pk).update(connection_failures=0)
-    waiting = (
+def after_batch(*, batch: Batch, send: Send, claimed_any: bool, lease: Lease) -> None:
+    """Close the batch when none of its rows are left, retry later when some wait, pause on
+    errors; the lease is given up either way."""
+    left = (
         Delivery.objects.queued()
         .filter(send=send, pk__range=(batch.first_id, batch.last_id))
-        .order_by("retry_after")
-        .values_list("retry_after", flat=True)
-        .first()
+        .aggregate(count=Count("pk"), due=Min("retry_after"))
     )
-    if (
-        waiting is None
-        and not Delivery.objects.queued()
-        .filter(send=send, pk__range=(batch.first_id, batch.last_id))
-        .exists()
-    ):
-        Batch.objects.filter(pk=batch.pk).update(done=True)
+    if not left["count"]:
+        lease.release(done=True, connection_failures=0)
         if check_error_threshold(send):
             return
         finish_send_if_done(send_id=send.pk)
         return
-    check_error_threshold(send)
-    delay = max(0.0, (waiting - timezone.now()).total_seconds()) if waiting else 0.0
-    if not claimed_any and not delay:
-        # Rows due now that this run could not claim are another worker's: going again at
-        # once would only spin. That worker re-queues what it leaves; the sweeper covers a death.
+    # The server answered this time (a run that got nowhere stopped in batch_stopped).
+    lease.release(connection_failures=0 if claimed_any else batch.connection_failures)
+    if check_error_threshold(send):
         return
+    due = left["due"]
+    delay = max(0.0, (due - timezone.now()).total_seconds()) if due else 0.0
     Batch.objects.filter(pk=batch.pk).requeue(delay=delay)
 
 
@@ -405,16 +354,19 @@ def start_due_sends(now=None) -> int:
     return len(due)
 
 
-def requeue_stale_batches(*, timeout: timedelta | None = None) -> int:
-    """The sweeper: batches of running sends with no word past the timeout go back on the queue.
+def requeue_stale_batches() -> int:
+    """The sweeper (beat, every NEWSLETTER_SWEEP_SECONDS): the database says what remains to
+    send, and this rings the broker again for batches nobody is sending.
 
-    No word means neither queued nor started within the timeout. A worker killed mid-batch
-    leaves its rows queued (its transaction died with it); running the batch again sends exactly
-    those, since rows marked sent are never claimed. Should a batch outrun the timeout, the
-    second task finds its rows locked by the first and leaves them to it.
+    Two kinds: a batch whose lease ran out (its worker died or stalled: the lease is cleared and
+    it goes back on the queue; what its worker recorded as sent never goes again), and a batch
+    due and not leased for a lease's length while nobody holds a lease on its send (its task
+    was lost, e.g. with the broker's memory). A task that finds its batch leased or done leaves
+    it, so ringing twice costs a query, never a message.
     """
-    timeout = timeout or timedelta(seconds=settings.NEWSLETTER_BATCH_TIMEOUT)
-    return Batch.objects.stale(timeout).requeue(attempts=F("attempts") + 1)
+    return Batch.objects.unattended().requeue(
+        attempts=F("attempts") + 1, lease_until=None, lease_token=""
+    )
 
 
 def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> None:

@@ -123,8 +123,15 @@ class SMTPTransport:
                 _send_pipelined(connection, from_email, to, message)
             else:
                 connection.sendmail(from_email, [to], message)
+        except smtplib.SMTPRecipientsRefused as error:
+            # One address refused: the transaction was reset (RSET), so the connection goes on
+            # to the next recipient, unless the server said it is closing.
+            failure = delivery_error(error)
+            if failure.stage == DeliveryError.Stage.CONNECTION:
+                self._drop()
+            raise failure from error
         except (smtplib.SMTPException, OSError) as error:
-            # After a failed message the connection's state is unknown: start the next afresh.
+            # After any other failed message the connection's state is unknown: start afresh.
             self._drop()
             raise delivery_error(error) from error
 
@@ -202,6 +209,11 @@ def _send_pipelined(connection: smtplib.SMTP, from_email: str, to: str, message:
     if mail_code != 250:
         raise smtplib.SMTPSenderRefused(mail_code, mail_reply, from_email)
     if rcpt_code not in (250, 251):
+        if data_code == 354:  # a server that took DATA without a recipient: end it empty
+            connection.send(b".\r\n")
+            connection.getreply()
+        if connection.rset()[0] != 250:  # smtplib.SMTPServerDisconnected when it is gone
+            raise smtplib.SMTPServerDisconnected("RSET refused after a refused recipient")
         raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
     if data_code != 354:
         raise smtplib.SMTPDataError(data_code, data_reply)

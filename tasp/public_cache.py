@@ -17,6 +17,7 @@ offers depends on who asks, is still kept: only anonymous answers are, and they 
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 LONDON = ZoneInfo("Europe/London")
+logger = logging.getLogger(__name__)
 PREFIX = "public-page"
 
 # Which models each topic's pages show: a change to any of them renews the topic's pages.
@@ -46,14 +48,19 @@ def generation_key(topic: str) -> str:
 
 
 def changed(*topics: str) -> None:
-    """Every cached page showing one of these topics is renewed on its next request."""
+    """Every cached page showing one of these topics is renewed on its next request. A cache
+    that cannot be reached is logged, not raised: the change itself has been made, and pages
+    kept from before it age out within PUBLIC_PAGE_CACHE_SECONDS."""
     for topic in topics:
         key = generation_key(topic)
-        if not cache.add(key, 2, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add and incr
-                cache.set(key, 2, timeout=None)
+        try:
+            if not cache.add(key, 2, timeout=None):
+                try:
+                    cache.incr(key)
+                except ValueError:  # evicted between add and incr
+                    cache.set(key, 2, timeout=None)
+        except Exception:
+            logger.warning("Could not renew the cached %s pages", topic, exc_info=True)
 
 
 def model_changed(model) -> None:
@@ -97,8 +104,12 @@ def public_page(*topics: str):
         def wrapped(request, *args, **kwargs):
             if not settings.PUBLIC_PAGE_CACHE_SECONDS or not cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = page_key(request, topics)
-            stored = cache.get(key)
+            try:
+                key = page_key(request, topics)
+                stored = cache.get(key)
+            except Exception:  # no cache: the page is rendered as if it had none
+                logger.warning("Page cache unavailable", exc_info=True)
+                return view(request, *args, **kwargs)
             if stored is not None:
                 stored["X-Cache"] = "hit"
                 return stored
@@ -106,8 +117,12 @@ def public_page(*topics: str):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if cacheable_response(request, response):
-                cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
-                response["X-Cache"] = "miss"
+                try:
+                    cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                except Exception:
+                    logger.warning("Page cache unavailable", exc_info=True)
+                else:
+                    response["X-Cache"] = "miss"
             return response
 
         return wrapped

@@ -321,6 +321,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often beat looks for newsletter batches nobody is sending (see NEWSLETTER_BATCH_LEASE).
+NEWSLETTER_SWEEP_SECONDS = env.int("NEWSLETTER_SWEEP_SECONDS", default=15)
 CELERY_BEAT_SCHEDULE: dict = {
     "membership-reminders": {
         # The rules are in days; a row per reminder sent stops repeats within a day.
@@ -337,7 +339,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "requeue-stale-newsletter-batches": {
         "task": "newsletters.tasks.requeue_stale_batches_task",
-        "schedule": 120.0,
+        "schedule": float(NEWSLETTER_SWEEP_SECONDS),
     },
     "close-expired-vacancies": {
         "task": "vacancies.tasks.close_expired_vacancies_task",
@@ -442,7 +444,11 @@ for _folder in (VAR_DIR, EMAIL_OUTBOX_DIR):
 
 # --- Newsletters ---
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
-NEWSLETTER_BATCH_TIMEOUT = env.int("NEWSLETTER_BATCH_TIMEOUT", default=600)  # seconds: sweeper
+# A batch's worker holds a lease this long, renewing it as it goes; one that dies is sent by
+# another worker once its lease has run out and the sweeper (every NEWSLETTER_SWEEP_SECONDS)
+# has queued it again. Each worker sends over this many SMTP connections at once.
+NEWSLETTER_BATCH_LEASE = env.int("NEWSLETTER_BATCH_LEASE", default=30)  # seconds
+NEWSLETTER_SMTP_CONNECTIONS = env.int("NEWSLETTER_SMTP_CONNECTIONS", default=4)
 NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 # Batch runs in a row that could not reach the mail server before the send pauses itself.

@@ -7,8 +7,7 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from tasp.states import Moves, MovesQuerySet
@@ -134,26 +133,32 @@ class BatchQuerySet(models.QuerySet):
         transaction.on_commit(dispatch)
         return len(ids)
 
-    def stale(self, timeout: timedelta) -> Self:
-        """Unfinished batches of running sends with no word (queued or started) past the timeout."""
-        return (
-            self.filter(done=False, send__status=Send.Status.SENDING)
-            .annotate(last_word=Greatest("queued_at", Coalesce("started_at", "queued_at")))
-            .filter(last_word__lt=timezone.now() - timeout)
+    def unattended(self, now=None) -> Self:
+        """Unfinished batches of running sends that nobody is sending and nothing will bring
+        back: a lease that ran out, or due (queued a lease's length ago) with no lease while no
+        batch of the send holds a live one."""
+        now = now or timezone.now()
+        length = timedelta(seconds=settings.NEWSLETTER_BATCH_LEASE)
+        busy = Batch.objects.filter(send=OuterRef("send"), lease_until__gte=now)
+        return self.filter(done=False, send__status=Send.Status.SENDING).filter(
+            Q(lease_until__lt=now)
+            | Q(lease_until__isnull=True, queued_at__lt=now - length) & ~Exists(busy)
         )
 
 
 class Batch(models.Model):
-    """A range of deliveries handled by one task; the sweeper re-queues batches that stall."""
+    """A range of deliveries sent by one worker at a time, under a lease."""
 
     send = models.ForeignKey(Send, on_delete=models.CASCADE, related_name="batches")
     first_id = models.BigIntegerField()
     last_id = models.BigIntegerField()
     done = models.BooleanField(default=False)
     queued_at = models.DateTimeField(default=timezone.now)
-    # Stamped (and committed) when a worker takes the batch: a batch is stale when neither its
-    # queueing nor its latest start is recent, so the sweeper leaves a running batch alone.
     started_at = models.DateTimeField(null=True, blank=True)
+    # Who is sending it, until when (newsletters/delivering.py): renewed while it runs; once it
+    # has run out, the sweeper queues the batch again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     # Runs in a row that could not reach the mail server; past a limit the send pauses.
     connection_failures = models.PositiveIntegerField(default=0)
@@ -166,10 +171,6 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.send_id}:{self.first_id}-{self.last_id}"
-
-    def is_stale(self, timeout: timedelta) -> bool:
-        last_word = max(self.queued_at, self.started_at or self.queued_at)
-        return not self.done and last_word < timezone.now() - timeout
 
 
 class DeliveryQuerySet(MovesQuerySet):

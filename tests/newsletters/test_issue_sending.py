@@ -133,11 +133,14 @@ def test_scheduled_sends_start_when_due(newsletter, django_capture_on_commit_cal
     assert started == [send.pk]
 
 
-def test_the_sweeper_requeues_stale_batches_only(
+def test_the_sweeper_queues_again_a_batch_whose_lease_ran_out(
     newsletter, tasks, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
 
+    from django.utils import timezone
+
+    from newsletters.delivering import Lease
     from newsletters.models import Batch
     from newsletters.tasks import send_batch_task
 
@@ -146,12 +149,17 @@ def test_the_sweeper_requeues_stale_batches_only(
     (batch,) = sending.start_send(send_id=send.pk)
     tasks.queued.clear()
     queued = tasks.view(send_batch_task.name, lambda task: task.args[0])
+    assert Lease.take(batch.pk) is not None  # a worker is sending it
+    assert Lease.take(batch.pk) is None  # so no other worker may
 
-    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
-    Batch.objects.filter(pk=batch.pk).update(queued_at="2026-01-01T00:00Z")
+    assert sending.requeue_stale_batches() == 0
+    # The worker died: nobody renews the lease, and it runs out.
+    Batch.objects.filter(pk=batch.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
+        assert sending.requeue_stale_batches() == 1
     assert queued == [batch.pk]
+    assert Batch.objects.get(pk=batch.pk).lease_until is None
+    assert Lease.take(batch.pk) is not None  # the next worker takes it
 
 
 def test_a_paused_send_sends_nothing_until_resumed(
@@ -256,31 +264,36 @@ def test_people_who_left_after_the_start_are_skipped_not_failed(
     assert progress["remaining"] == 0 and progress["percent"] == 100
 
 
-def test_the_sweeper_leaves_a_batch_a_worker_started_recently(
-    newsletter, tasks, django_capture_on_commit_callbacks
+def test_the_sweeper_rings_again_for_batches_lost_with_the_broker_once_nobody_is_sending(
+    newsletter, settings, tasks, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from newsletters.delivering import Lease
     from newsletters.models import Batch
     from newsletters.tasks import send_batch_task
 
+    settings.NEWSLETTER_BATCH_SIZE = 1
     subscribe(newsletter, 2)
     send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = sending.start_send(send_id=send.pk)
+    first, second = sending.start_send(send_id=send.pk)
     tasks.queued.clear()
     queued = tasks.view(send_batch_task.name, lambda task: task.args[0])
-    # Queued long ago (it waited behind other batches), started a moment ago: running.
-    Batch.objects.filter(pk=batch.pk).update(
-        queued_at="2026-01-01T00:00Z", started_at=timezone.now() - timedelta(minutes=1)
-    )
+    assert sending.requeue_stale_batches() == 0  # just queued: its task is on its way
 
-    assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 0
-    Batch.objects.filter(pk=batch.pk).update(started_at="2026-01-01T00:01Z")
+    # Queued a while ago and never taken: its task went with the broker. While another batch of
+    # the send is being sent, the workers are busy, not idle: wait.
+    long_ago = timezone.now() - timedelta(seconds=settings.NEWSLETTER_BATCH_LEASE + 1)
+    Batch.objects.filter(send=send).update(queued_at=long_ago)
+    lease = Lease.take(first.pk)
+    assert sending.requeue_stale_batches() == 0
+    lease.release(done=True)
     with django_capture_on_commit_callbacks(execute=True):
-        assert sending.requeue_stale_batches(timeout=timedelta(minutes=5)) == 1
-    assert queued == [batch.pk]
+        assert sending.requeue_stale_batches() == 1
+    assert queued == [second.pk]
+    assert sending.requeue_stale_batches() == 0  # rung once a lease's length
 
 
 def test_sending_stamps_the_batch_when_it_starts(newsletter, mailoutbox):
@@ -298,8 +311,8 @@ def test_sending_stamps_the_batch_when_it_starts(newsletter, mailoutbox):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, tasks):
-    """The sweeper's (or any) duplicate finds the rows locked by the running worker: it neither
-    sends them nor re-queues itself at once (which would spin until the first one finished)."""
+    """The sweeper's (or any) duplicate finds the batch leased by the running worker: it neither
+    sends its rows nor re-queues itself (which would spin until the first one finished)."""
     import threading
 
     from django.db import connection
@@ -319,10 +332,9 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, t
     sent_by = []
 
     def slow_send(self, *, message):
-        if threading.current_thread().name == "first-worker":
-            in_flight.set()
-            release.wait(timeout=20)
-        sent_by.append(threading.current_thread().name)
+        in_flight.set()
+        release.wait(timeout=20)  # the first worker is in the middle of its batch
+        sent_by.append(first_worker_thread.name)
         original(self, message=message)
 
     monkeypatch.setattr(transport.BackendTransport, "send", slow_send)
@@ -333,7 +345,7 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, t
         finally:
             connection.close()
 
-    worker = threading.Thread(target=first_worker, name="first-worker")
+    worker = first_worker_thread = threading.Thread(target=first_worker, name="first-worker")
     worker.start()
     try:
         assert in_flight.wait(timeout=20)
@@ -375,11 +387,11 @@ def test_a_name_with_line_breaks_cannot_add_headers():
     assert b"\r\nBcc:" not in raw
 
 
-# A batch's queries, whatever its size: take the batch, stamp it, claim its rows (savepoint,
-# select, release), one UPDATE for every message sent, check what is left (two), close the batch,
-# count progress, then finish the send and its issue (four). Someone who left after the start
-# adds one bulk update for all the skipped.
-BATCH_QUERY_BUDGET = 14
+# A batch's queries, whatever its size: take its lease, load it, read its rows, one UPDATE for
+# every message sent (a record every few hundred), count what is left, close the batch and give
+# up the lease, count progress, then finish the send and its issue (four). Someone who left after
+# the start adds one bulk update for all the skipped.
+BATCH_QUERY_BUDGET = 11
 
 
 @pytest.mark.parametrize("size", [1, 50])

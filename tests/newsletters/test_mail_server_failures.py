@@ -46,7 +46,10 @@ class RefusesUs:
     def refusing(self) -> bool:
         return len(self.recorder.messages) >= self.accept
 
+    connections = 0
+
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
         session.host_name = hostname
         if self.pipelining:
             responses.insert(-1, "250-PIPELINING")
@@ -86,6 +89,8 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     accept,
     pipelining,
 ):
+    # One connection, so "the first message is taken, then every one refused" is an order.
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     readers, send, batch = start(newsletter, 4)
     refuser = RefusesUs(smtp_server, refuse_at=refuse_at, accept=accept, pipelining=pipelining)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
@@ -120,6 +125,7 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
 def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_pause(
     newsletter, settings, smtp_server, queued_emails, retries, pipelining
 ):
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1  # taken, then refused: an order
     _readers, send, batch = start(newsletter, 3)
     refuser = RefusesUs(smtp_server, refuse_at="DATA", accept=1, pipelining=pipelining)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
@@ -134,6 +140,65 @@ def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_
     assert "rejected as spam" in send.deliveries.filter(status="failed").first().last_error
     assert set(Subscriber.objects.values_list("status", flat=True)) == {"active"}  # no bounce
     assert send.status == Send.Status.SENT and retries == []
+
+
+class RefusesOneAddress(RefusesUs):
+    """Says "no such user" to one address, takes everything else, counts connections."""
+
+    def __init__(self, recorder, *, unknown: str, pipelining: bool):
+        super().__init__(recorder, refuse_at="", pipelining=pipelining)
+        self.unknown = unknown
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.unknown:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        return await self.recorder.handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("pipelining", [False, True])
+def test_a_refused_recipient_does_not_cost_the_connection(
+    newsletter, settings, smtp_server, queued_emails, retries, pipelining
+):
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1
+    readers, send, batch = start(newsletter, 5)
+    unknown = readers[1].email
+    refuser = RefusesOneAddress(smtp_server, unknown=unknown, pipelining=pipelining)
+    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
+    try:
+        sending.send_batch(batch_id=batch.pk)
+    finally:
+        controller.stop()
+
+    assert refuser.connections == 1  # RSET, and on to the next recipient
+    assert sorted(r for m in smtp_server.messages for r in m["to"]) == sorted(
+        r.email for r in readers if r.email != unknown
+    )
+    assert send.deliveries.get(email=unknown).status == "failed"
+    assert Subscriber.objects.get(email=unknown).status == "bounced"
+
+
+def test_a_batch_goes_over_several_connections_at_once_and_each_message_once(
+    newsletter, settings, smtp_server, queued_emails, retries
+):
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 4
+    readers, send, batch = start(newsletter, 40)
+    counter = RefusesOneAddress(smtp_server, unknown="nobody@example.org", pipelining=True)
+    controller, settings.EMAIL_PORT = start_smtp_server(counter)
+    try:
+        sending.send_batch(batch_id=batch.pk)
+    finally:
+        controller.stop()
+
+    assert counter.connections == 4
+    got = [r for m in smtp_server.messages for r in m["to"]]
+    assert sorted(got) == sorted(r.email for r in readers)  # everyone, once
+    assert set(send.deliveries.values_list("status", flat=True)) == {"sent"}
+    send.refresh_from_db()
+    assert send.status == Send.Status.SENT
 
 
 def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
