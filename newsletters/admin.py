@@ -16,6 +16,7 @@ from django.views.decorators.csp import csp_override
 from tasp import csv
 
 from . import sending, subscriptions
+from .admin_imports import upload_view
 from .forms import ScheduleForm, SubscriberAdminForm, TestSendForm
 from .models import (
     Issue,
@@ -290,28 +291,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        from .forms import ImportForm
-        from .imports import import_subscribers
-
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            report = import_subscribers(
-                data=form.cleaned_data["file"].read(),
-                newsletter=form.cleaned_data["newsletter"],
-                basis=form.cleaned_data["lawful_basis"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "report": report,
-            "title": "Import subscribers",
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/newsletters/import.html", context)
+        return upload_view(self, request)  # the import runs in a worker: admin_imports.py
 
     @admin.action(description="Export selected subscribers as CSV")
     def export_csv(self, request, queryset):

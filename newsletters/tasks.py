@@ -46,3 +46,17 @@ def send_test_task(self, issue_id: int, newsletter_id: int, emails: list[str]) -
         if error.permanent:
             raise
         raise self.retry(exc=error, countdown=30) from error
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_subscribers_task(import_id: int) -> None:
+    from .imports import run_subscriber_import
+
+    run_subscriber_import(import_id=import_id)
+
+
+@shared_task
+def requeue_stalled_imports_task() -> None:
+    from .imports import requeue_stalled_imports
+
+    requeue_stalled_imports()

@@ -4,41 +4,20 @@ through ``views.download``, which checks access."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 from datetime import date
 from typing import Self
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 
 from tasp.html import clean_html
+from tasp.storage import PrivateStorage
 
 RESOURCE_FOLDER = "resources"
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, which no URL reaches by itself (read at each
-    use, so a change of the setting, in tests say, is followed)."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
 
 
 def resource_path(resource: Resource, filename: str) -> str:

@@ -341,6 +341,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "newsletters.tasks.requeue_stale_batches_task",
         "schedule": float(NEWSLETTER_SWEEP_SECONDS),
     },
+    # A subscriber import whose worker died carries on from its last checkpoint.
+    "import-sweeper": {"task": "newsletters.tasks.requeue_stalled_imports_task", "schedule": 60.0},
     "close-expired-vacancies": {
         "task": "vacancies.tasks.close_expired_vacancies_task",
         "schedule": 15 * 60.0,  # an advert closes within a quarter of an hour of midnight

@@ -13,6 +13,11 @@ from .content import (  # noqa: F401
     html_to_text,
     sanitise_html,
 )
+from .imports import (  # noqa: F401
+    IMPORT_LEASE,
+    SubscriberImport,
+    SubscriberImportQuerySet,
+)
 from .sends import (  # noqa: F401
     Batch,
     BatchQuerySet,
