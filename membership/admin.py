@@ -159,6 +159,35 @@ class MembershipAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["invoice"]
     inlines = [RepresentativeInline]
     actions = ["approve", "send_reminder", "accept_po", "export_csv"]
+    # Who and which year first, then the representatives (the change form puts the inline here),
+    # then the fee they set and any fee agreed instead, then the purchase order and invoice.
+    fieldsets = [
+        (None, {"fields": ["organisation", "year", "status"]}),
+        (
+            "Fee",
+            {
+                "fields": [
+                    "schedule_fee",
+                    "negotiated_fee",
+                    "negotiated_reason",
+                    "negotiated_by",
+                    "negotiated_at",
+                    "price_locked_at",
+                ]
+            },
+        ),
+        ("Purchase order and invoice", {"fields": ["po_number", "invoice", "accepted_by"]}),
+        ("Changes during the year", {"fields": ["midyear_changes"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # nothing has changed yet on a membership being added
+            return [
+                (name, options)
+                for name, options in self.fieldsets
+                if name != "Changes during the year"
+            ]
+        return self.fieldsets
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rep_count=Count("representatives"))
