@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tasp.management.commands.seed_demo import STAFF_EMAIL, STAFF_PASSWORD, STAFF_TOTP_SECRET
+from tests.browser.focus import border_problems, focus_problems
 from tests.browser.pages import Audit, log_in, post_advert_as_non_member, sign_up
 
 pytestmark = pytest.mark.production
@@ -352,3 +353,17 @@ def test_every_public_page_of_the_demo_passes_axe(stack, page):
     for path in ["/", "/newsletters/all-change/", "/vacancies/", "/membership/"]:
         assert path in audit.visited
     audit.assert_clean()
+
+
+def test_keyboard_focus_and_control_edges_show_with_the_collected_stylesheet(stack, page):
+    """The hashed site.css that collectstatic built, served with DEBUG off, still draws a 3:1
+    focus outline on the navigation, inputs, checkboxes and button, and 3:1 input edges."""
+    page.goto("/newsletters/subscribe/")
+    stylesheet = page.locator('link[rel="stylesheet"][href*="/css/site."]').get_attribute("href")
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheet)
+    kinds = set()
+
+    problems = border_problems(page, "subscribe") + focus_problems(page, "subscribe", kinds=kinds)
+
+    assert {"nav link", "input", "checkbox", "button"} <= kinds
+    assert not problems, "\n".join(problems)
