@@ -69,6 +69,8 @@ class DelegateForm(forms.Form):
 
 
 class BaseDelegateFormSet(forms.BaseFormSet):
+    row_label = "Delegate"  # the error summary names a row as the page does
+
     def __init__(self, *args, event: Event, member: bool, **kwargs):
         self.event, self.member = event, member
         super().__init__(*args, **kwargs)
