@@ -58,6 +58,11 @@ def vat_rate(treatment: str = "") -> Decimal:
     return ZERO
 
 
+def due_on_for(issued_on: date) -> date:
+    """When an invoice dated ``issued_on`` falls due (``INVOICE_PAYMENT_TERMS_DAYS`` later)."""
+    return issued_on + timedelta(days=settings.INVOICE_PAYMENT_TERMS_DAYS)
+
+
 @transaction.atomic
 def issue_invoice(
     *,
@@ -89,7 +94,7 @@ def issue_invoice(
         po_number=po_number,
         notes=notes,
         issued_on=issued_on,
-        due_on=issued_on + timedelta(days=settings.INVOICE_PAYMENT_TERMS_DAYS),
+        due_on=due_on_for(issued_on),
     )
     net_total = vat_total = ZERO
     for position, line in enumerate(lines):

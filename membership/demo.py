@@ -196,6 +196,13 @@ def seed_demo(*, staff) -> Iterator[str]:
     manager.set_password(MANAGER_PASSWORD)
     manager.save()
 
+    # The demo holds next year's renewals whatever the date (so the business manager can try
+    # renewing): as staff would, it opens that year's renewals from today, so "Open renewals"
+    # agrees with the data and opens the rest of this year's members.
+    if upcoming.renewal_window_opens > timezone.localdate():
+        upcoming.renewals_open_on = timezone.localdate()
+        upcoming.save(update_fields=["renewals_open_on"])
+
     start = current.starts_on
     for index, (name, kind, areas, count, story, next_story) in enumerate(MEMBERS):
         slug = _slug(name)

@@ -25,14 +25,36 @@ class QuoteForm(forms.Form):
 
 
 class RepresentativeForm(forms.Form):
-    name = NameField(max_length=150)
-    email = forms.EmailField(max_length=254)
-    job_title = forms.CharField(max_length=150, required=False)
+    # Not required field by field: a spare row left empty is fine, so no row shows the required
+    # marks (the page says in words what each representative needs); ``clean`` asks a row that
+    # names someone for the rest.
+    name = NameField(max_length=150, required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
     # A blank first choice, so an untouched extra row counts as unchanged (and is skipped).
-    role = forms.ChoiceField(choices=[("", "Choose a role"), *Representative.Role.choices])
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *Representative.Role.choices], required=False
+    )
+
+    NEEDED = {
+        "name": "Enter the representative's name.",
+        "email": "Enter the representative's email address.",
+        "role": "Choose the representative's role.",
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("name", "email", "job_title", "role")):
+            return cleaned  # an empty row: nobody named here
+        for name, message in self.NEEDED.items():
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
 
 class BaseRepresentativeFormSet(forms.BaseFormSet):
+    row_label = "Representative"  # the error summary names a row as the page does
+
     def clean(self):
         if any(self.errors):
             return
@@ -76,23 +98,23 @@ class BaseRepresentativeFormSet(forms.BaseFormSet):
         ]
 
     def _is_named(self, form) -> bool:
-        # Prefilled rows count even when untouched; an untouched blank extra row has no data.
-        return bool(form.cleaned_data) and not self._should_delete_form(form)
+        # Prefilled rows count even when untouched; a blank row (a spare left empty, or a
+        # prefilled one cleared) names nobody.
+        return bool(form.cleaned_data.get("name")) and not self._should_delete_form(form)
 
 
-RepresentativeFormSet = forms.formset_factory(
-    RepresentativeForm,
-    formset=BaseRepresentativeFormSet,
-    extra=3,
-    can_delete=True,
-    max_num=MAX_REPRESENTATIVES,
-    validate_max=True,
-    absolute_max=MAX_REPRESENTATIVES + 50,
-)
-
-
-def representative_formset(data=None, *, initial=None, prefix="reps"):
-    return RepresentativeFormSet(data, initial=initial, prefix=prefix)
+def representative_formset(data=None, *, initial=None, prefix="reps", spare=1):
+    """The representative rows: one per person in ``initial``, then ``spare`` empty ones."""
+    formset = forms.formset_factory(
+        RepresentativeForm,
+        formset=BaseRepresentativeFormSet,
+        extra=spare,
+        can_delete=True,
+        max_num=MAX_REPRESENTATIVES,
+        validate_max=True,
+        absolute_max=MAX_REPRESENTATIVES + 50,
+    )
+    return formset(data, initial=initial, prefix=prefix)
 
 
 class OrganisationDetailsForm(forms.ModelForm):

@@ -39,13 +39,22 @@ def send_renewal_email(*, membership: Membership, template: str = "renewal_invit
 def open_renewals(*, year: MembershipYear, today: date | None = None) -> int:
     """Create next year's renewal for every member of the year before, prefilled with its
     representatives, and invite the business managers. Organisations already invited are left
-    alone, so running it twice sends nothing twice."""
+    alone, so running it twice sends nothing twice. Refused before the year's renewal window
+    opens (``MembershipYear.renewal_window_opens``: a day staff set, else the usual window)
+    and once the year has ended."""
     today = today or timezone.localdate()
-    window_opens = year.starts_on - timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
-    if not (window_opens <= today <= year.ends_on):
+    window_opens = year.renewal_window_opens
+    if today > year.ends_on:
+        raise MembershipError(f"{year} has ended: its renewals can no longer be opened.")
+    if today < window_opens:
+        usual = (
+            f"{settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS} days before the year starts"
+            if year.renewals_open_on is None
+            else "the day set on the year"
+        )
         raise MembershipError(
-            f"Renewals for {year} open on {window_opens:%-d %B %Y}, "
-            f"{settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS} days before the year starts."
+            f"Renewals for {year} open on {window_opens:%-d %B %Y}, {usual}. To open them "
+            f"sooner, set “Renewals open on” on {year} to an earlier day."
         )
     if year.fee_schedule_for("") is None:
         raise MembershipError(

@@ -9,6 +9,7 @@ these models themselves.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from .models import (
     MembershipYear,
     Organisation,
     Person,
+    RenewalDraft,
     Representative,
 )
 from .people import (
@@ -134,8 +136,10 @@ def submit_renewal(
     schedule_fee = _quote_total(membership, len(representatives))
     _update_organisation(membership.organisation, organisation_details)
     replace_representatives(membership=membership, representatives=representatives)
+    RenewalDraft.objects.filter(membership=membership).delete()  # its answers are the renewal now
     return _invoice(
         membership,
+        issued_on=membership.year.renewal_invoice_date(timezone.localdate()),
         schedule_fee=schedule_fee,
         po_number=po_number.strip(),
         accepted_by=user if getattr(user, "is_authenticated", False) else None,
@@ -143,14 +147,42 @@ def submit_renewal(
     )
 
 
-def _invoice(membership: Membership, **fields) -> Invoice:
+@transaction.atomic
+def save_renewal_draft(
+    *,
+    membership: Membership,
+    representatives: list[RepresentativeData],
+    po_number: str,
+    user,
+    organisation_details: dict,
+) -> RenewalDraft:
+    """Keep the business manager's answers for an open renewal, to check and confirm later (the
+    one draft per renewal is replaced); nothing is invoiced or changed on the membership."""
+    membership = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
+    if membership.status != Membership.Status.RENEWAL_DUE:
+        raise MembershipError("This renewal is no longer open.")
+    draft, _ = RenewalDraft.objects.update_or_create(
+        membership=membership,
+        defaults={
+            "organisation_details": organisation_details,
+            "representatives": [asdict(r) for r in representatives],
+            "po_number": po_number.strip(),
+            "saved_by": user if getattr(user, "is_authenticated", False) else None,
+            "saved_at": timezone.now(),
+        },
+    )
+    return draft
+
+
+def _invoice(membership: Membership, *, issued_on: date | None = None, **fields) -> Invoice:
     """The one way a membership is invoiced: it becomes invoiced (with ``fields``), and the
-    year's invoice is issued and emailed."""
+    year's invoice is issued (dated ``issued_on``, default today) and emailed."""
     membership.move_to(Membership.Status.INVOICED, **fields)
     invoice = issue_invoice(
         bill_to=membership.organisation,
         lines=membership_invoice_lines(membership),
         po_number=membership.po_number,
+        issued_on=issued_on,
     )
     membership.invoice = invoice
     membership.save(update_fields=["invoice"])

@@ -2,7 +2,7 @@ from django.urls import path
 
 from tasp.public_cache import public_page
 
-from . import views
+from . import renewal_views, views
 
 app_name = "membership"
 
@@ -16,7 +16,8 @@ urlpatterns = [
         views.confirm_representative,
         name="confirm-representative",
     ),
-    path("renew/", views.renew, name="renew"),
+    path("renew/", renewal_views.renew, name="renew"),
+    path("renew/check/", renewal_views.renew_check, name="renew-check"),
     path("renew/decline/", views.decline, name="decline"),
     path("account/", views.account, name="account"),
     path("account/representatives/", views.change_representatives, name="representatives"),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +23,6 @@ from . import people, services
 from .fees import FeeError
 from .forms import (
     JoinForm,
-    OrganisationDetailsForm,
     QuoteForm,
     RenewalForm,
     representative_formset,
@@ -104,7 +102,9 @@ def _normalised_field(name: str):
 @require_http_methods(["GET", "POST"])
 def join(request):
     form = JoinForm(request.POST or None)
-    formset = representative_formset(request.POST or None)
+    formset = representative_formset(
+        request.POST or None, spare=3
+    )  # a new organisation names several
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.apply_to_join(
@@ -143,38 +143,7 @@ def confirm_representative(request, token):
     return render(request, "membership/confirm_representative.html", {"person": person})
 
 
-def _renewal_for(user) -> Membership:
-    """The renewal this business manager may act on; anyone else's is a 404."""
-    membership = (
-        Membership.objects.managed_by(user)
-        .open_for_renewal()
-        .select_related("organisation", "year")
-        .order_by("year__starts_on")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No renewal is waiting for you.")
-    return membership
-
-
-def _renewed_for(user) -> Membership | None:
-    """A renewal this business manager has already confirmed, when none is left to make."""
-    if Membership.objects.managed_by(user).open_for_renewal().exists():
-        return None
-    return (
-        Membership.objects.managed_by(user)
-        .filter(
-            status__in=[Membership.Status.INVOICED, Membership.Status.ACTIVE],
-            year__starts_on__gt=timezone.localdate() - timedelta(days=366),
-            accepted_by__isnull=False,
-        )
-        .select_related("organisation", "year", "invoice")
-        .order_by("-year__starts_on")
-        .first()
-    )
-
-
-def _initial_representatives(membership: Membership) -> list[dict]:
+def initial_representatives(membership: Membership) -> list[dict]:
     return [
         {
             "name": r.person.name,
@@ -198,7 +167,7 @@ def _priced_representatives(membership: Membership, formset) -> list | None:
     return representatives
 
 
-def _posted_representatives(request, membership, formset, *forms) -> tuple[list | None, int]:
+def posted_representatives(request, membership, formset, *forms) -> tuple[list | None, int]:
     """The representatives a valid POST names, priced (None on GET or with errors, every form
     checked so each shows its own), and how many the page quotes for."""
     count = len(formset.initial or [])
@@ -208,68 +177,6 @@ def _posted_representatives(request, membership, formset, *forms) -> tuple[list 
         return None, count
     representatives = _priced_representatives(membership, formset)
     return representatives, len(representatives) if representatives is not None else count
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def renew(request):
-    if request.method == "GET" and (renewed := _renewed_for(request.user)) is not None:
-        # The emailed renewal link, opened again after renewing: show what was done.
-        invoice = f": invoice {renewed.invoice.number}" if renewed.invoice else ""
-        messages.info(
-            request,
-            f"{renewed.organisation.name}'s renewal for {renewed.year} is confirmed{invoice}.",
-        )
-        return redirect("membership:account")
-    membership = _renewal_for(request.user)
-    data = request.POST or None
-    details = OrganisationDetailsForm(data, instance=membership.organisation, prefix="org")
-    formset = representative_formset(data, initial=_initial_representatives(membership))
-    form = RenewalForm(data, initial={"po_number": membership.po_number})
-    representatives, count = _posted_representatives(request, membership, formset, details, form)
-    valid = representatives is not None
-    if request.method == "POST":
-        if valid and "recalculate" in request.POST:
-            # Without JavaScript: show the new fee and fresh empty rows, save nothing.
-            details = OrganisationDetailsForm(
-                initial=details.cleaned_data, instance=membership.organisation, prefix="org"
-            )
-            formset = representative_formset(initial=[asdict(r) for r in representatives])
-            form = RenewalForm(initial=form.cleaned_data)
-        elif valid:
-            organisation_details = {
-                k: v for k, v in details.cleaned_data.items() if k in details.changed_data
-            }
-            try:
-                invoice = services.submit_renewal(
-                    membership=membership,
-                    representatives=representatives,
-                    po_number=form.cleaned_data["po_number"],
-                    user=request.user,
-                    organisation_details=organisation_details,
-                )
-            except services.MembershipError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"Thank you: your renewal is confirmed and invoice {invoice.number} "
-                    "has been emailed to you.",
-                )
-                return redirect("membership:account")
-    try:
-        quote = membership.quote(count) if count else None
-    except FeeError:
-        quote = None
-    context = {
-        "membership": membership,
-        "details": details,
-        "formset": formset,
-        "form": form,
-        "quote": quote,
-        "schedule": membership.fee_schedule(),
-    }
-    return render(request, "membership/renew.html", context)
 
 
 def _declinable_for(user, membership_id: str) -> Membership:
@@ -315,9 +222,9 @@ def account(request):
         Organisation.objects.of_user(request.user).prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("year", "invoice").prefetch_related(
-                    "representatives__person"
-                ),
+                queryset=Membership.objects.select_related(
+                    "year", "invoice", "renewal_draft"
+                ).prefetch_related("representatives__person"),
             ),
             # Every invoice raised to the organisation, void ones too (a voided invoice is no
             # longer linked from its membership).
@@ -348,8 +255,12 @@ def account(request):
             m.year_id == current.pk and m.status == Membership.Status.ACTIVE
             for m in organisation.memberships.all()
         )
-        organisation.renewal_due = any(
-            m.status == Membership.Status.RENEWAL_DUE for m in organisation.memberships.all()
+        due = [
+            m for m in organisation.memberships.all() if m.status == Membership.Status.RENEWAL_DUE
+        ]
+        organisation.renewal_due = bool(due)
+        organisation.saved_renewal = next(
+            (m.renewal_draft for m in due if hasattr(m, "renewal_draft")), None
         )
     return render(
         request,
@@ -427,9 +338,9 @@ def change_representatives(request):
     """During the year: add, remove or change representatives; a higher band is invoiced."""
     membership = _changeable_for(request.user)
     data = request.POST or None
-    formset = representative_formset(data, initial=_initial_representatives(membership))
+    formset = representative_formset(data, initial=initial_representatives(membership))
     form = RenewalForm(data)
-    representatives, count = _posted_representatives(request, membership, formset, form)
+    representatives, count = posted_representatives(request, membership, formset, form)
     valid = representatives is not None
     if request.method == "POST":
         if valid and "recalculate" in request.POST:

@@ -1,5 +1,6 @@
 """The membership app's models, by concern; import them from here."""
 
+from .drafts import RenewalDraft  # noqa: F401
 from .memberships import (  # noqa: F401
     Membership,
     MembershipChange,

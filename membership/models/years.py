@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Self
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -24,8 +25,29 @@ class MembershipYearQuerySet(models.QuerySet):
 class MembershipYear(models.Model):
     """1 April to 31 March, labelled like 2020/21."""
 
+    class InvoiceDating(models.TextChoices):
+        CONFIRMED = "confirmed", "The day the renewal is confirmed"
+        YEAR_START = (
+            "year_start",
+            "The first day of the membership year (or later, if confirmed later)",
+        )
+
     starts_on = models.DateField(unique=True)
     ends_on = models.DateField()
+    renewals_open_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day staff may open this year's renewals. Leave blank for the usual "
+        "window (MEMBERSHIP_RENEWAL_WINDOW_DAYS before the year starts); set an earlier day "
+        "to open them sooner.",
+    )
+    renewal_invoice_dated = models.CharField(
+        "renewal invoices are dated",
+        max_length=20,
+        choices=InvoiceDating,
+        default=InvoiceDating.CONFIRMED,
+        help_text="Either way the invoice is due the payment terms after its date.",
+    )
 
     objects = MembershipYearQuerySet.as_manager()
 
@@ -61,6 +83,21 @@ class MembershipYear(models.Model):
     @classmethod
     def current(cls) -> MembershipYear:
         return cls.for_date(timezone.localdate())
+
+    @property
+    def renewal_window_opens(self) -> date:
+        """The first day this year's renewals may be opened: the day staff set, else the usual
+        window before the year starts."""
+        if self.renewals_open_on is not None:
+            return self.renewals_open_on
+        return self.starts_on - timedelta(days=settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS)
+
+    def renewal_invoice_date(self, confirmed_on: date) -> date:
+        """The date on the invoice of a renewal for this year confirmed on ``confirmed_on``, as
+        the year's policy says: that day, or the year's first day (never a day already past)."""
+        if self.renewal_invoice_dated == self.InvoiceDating.YEAR_START:
+            return max(confirmed_on, self.starts_on)
+        return confirmed_on
 
     def next(self) -> MembershipYear:
         return MembershipYear.for_date(date(self.starts_on.year + 1, 4, 1))

@@ -54,7 +54,7 @@ def renewal_form(organisation, people: int) -> dict:
         "reps-MIN_NUM_FORMS": "0",
         "reps-MAX_NUM_FORMS": "1000",
         "po_number": "PO-2027-1",
-        "confirm": "1",
+        "continue": "1",
     }
     roles = ["business_manager", "local_authority", "police", "health", "independent", "other"]
     for index in range(people):
@@ -106,7 +106,9 @@ def test_staff_prepare_next_year_and_a_member_renews_and_joins_the_newsletter(
         assert "Renew" in page and "2027/28" in page
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post("/membership/renew/", renewal_form(member.organisation, 6))
-        assert response.status_code == 302
+            assert response.url == "/membership/renew/check/"
+            assert "£2,600.00" in client.get(response.url).content.decode()
+            assert client.post(response.url).status_code == 302
         renewal = Membership.objects.get(year=next_year)
         assert renewal.invoice.total == Decimal("2600.00")  # six people: up to 10, this year's fee
 

@@ -128,14 +128,16 @@ def test_renewing_through_the_form(client, business_manager, sent_mail):
         **org_data(membership.organisation),
         **formset_data(people, initial=5),  # the page prefills this year's five
         "po_number": "PO-777",
-        "confirm": "1",
+        "continue": "1",
     }
     data["org-billing_name"] = "Finance Team"
 
     with sent_mail() as outbox:
         response = client.post("/membership/renew/", data)
+        assert response.url == "/membership/renew/check/", response.content.decode()[:2000]
+        response = client.post(response.url)
 
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.status == Membership.Status.INVOICED
     assert membership.invoice.total == Decimal("2500.00")
@@ -177,11 +179,12 @@ def test_prefilled_representatives_count_even_when_untouched(client, business_ma
     data = {
         **org_data(membership.organisation),
         **formset_data([*current, added], initial=5, extra_blank=2),
-        "confirm": "1",
+        "continue": "1",
     }
     data.update({"reps-6-role": "", "reps-7-role": ""})  # untouched blank rows
 
-    assert client.post("/membership/renew/", data).status_code == 302
+    assert client.post("/membership/renew/", data).url == "/membership/renew/check/"
+    assert client.post("/membership/renew/check/").url == "/membership/account/"
 
     membership.refresh_from_db()
     assert membership.representatives.count() == 6
@@ -224,7 +227,7 @@ def test_bad_renewal_input_is_a_form_error_and_changes_nothing(client, business_
     else:
         people = representatives(201)
         expected = "200"
-    data = {**org_data(membership.organisation), **formset_data(people), "confirm": "1"}
+    data = {**org_data(membership.organisation), **formset_data(people), "continue": "1"}
     if problem == "none":
         data.update(formset_data(people, delete={0}))
 
@@ -441,7 +444,7 @@ def test_renewing_needs_a_business_manager(client, business_manager):
     data = {
         **org_data(membership.organisation),
         **formset_data(NO_MANAGER, initial=1),
-        "confirm": "1",
+        "continue": "1",
     }
 
     response = client.post("/membership/renew/", data)
@@ -559,7 +562,7 @@ def test_names_with_line_breaks_are_refused_on_the_renewal_form(client, business
     data = {
         **org_data(membership.organisation),
         **formset_data(representatives(3), initial=1),
-        "confirm": "1",
+        "continue": "1",
         field: "Pat\r\nBcc: evil@example.com",
     }
 

@@ -102,6 +102,41 @@ def test_renewals_opened_after_copying_are_priced_from_the_new_schedule(this_yea
     assert Membership.objects.get(year=following).schedule_fee == Decimal("2690.00")
 
 
+def test_renewals_open_sooner_when_staff_set_an_earlier_day_on_the_year(
+    this_year, sent_mail, settings
+):
+    settings.MEMBERSHIP_RENEWAL_WINDOW_DAYS = 90
+    MembershipFactory(year=this_year, active=True, reps=3)
+    this_year.copy_fee_schedules_to_next()
+    following = this_year.next()
+    early = following.starts_on - timedelta(days=200)  # long before the usual 90-day window
+
+    with time_machine.travel(early), pytest.raises(services.MembershipError) as refused:
+        renewals.open_renewals(year=following)
+    usual = following.starts_on - timedelta(days=90)
+    assert f"open on {usual:%-d %B %Y}, 90 days before the year starts" in str(refused.value)
+    assert "set “Renewals open on”" in str(refused.value)
+
+    following.renewals_open_on = early
+    following.save()
+    with time_machine.travel(early - timedelta(days=1)), pytest.raises(services.MembershipError):
+        renewals.open_renewals(year=following)
+    with time_machine.travel(early), sent_mail():
+        assert renewals.open_renewals(year=following) == 1
+    assert Membership.objects.get(year=following).status == Membership.Status.RENEWAL_DUE
+
+
+def test_renewals_for_a_year_that_has_ended_cannot_be_opened(this_year):
+    following = this_year.next()
+    schedule_for(following)
+
+    with (
+        time_machine.travel(following.ends_on + timedelta(days=1)),
+        pytest.raises(services.MembershipError, match="has ended"),
+    ):
+        renewals.open_renewals(year=following)
+
+
 def test_staff_see_what_the_coming_year_still_needs(this_year):
     following = this_year.next()
     day = following.starts_on - timedelta(days=60)
