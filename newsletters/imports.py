@@ -25,6 +25,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -116,11 +117,18 @@ def _when(value: str):
     return parsed
 
 
+@cache
+def _max_length(field: str) -> int:
+    return Subscriber._meta.get_field(field).max_length
+
+
 def _check_name(value: str, field: str, label: str) -> None:
     """The column's length and the forms' rule for names (tasp.forms.validate_name)."""
-    limit = Subscriber._meta.get_field(field).max_length
+    limit = _max_length(field)
     if len(value) > limit:
         raise RowRejected(f"{label} is longer than {limit} characters.")
+    if value.isascii() and value.isprintable():
+        return  # printable ASCII has no line break or invisible character: the usual name
     try:
         validate_name(value)
     except ValidationError as error:
@@ -174,7 +182,7 @@ def _check_row(line: int, row: dict | None, unreadable: str | None, seen: set[st
     if unreadable:
         return Row(line, "").reject(unreadable)
     email = _first(row, *EMAIL_COLUMNS).lower()
-    if len(email) > Subscriber._meta.get_field("email").max_length:
+    if len(email) > _max_length("email"):
         return Row(line, email[:60]).reject("Email address is too long.")
     try:
         validate_email(email)
@@ -255,7 +263,9 @@ def settle_rows(rows: list[Row], *, newsletter: Newsletter, basis: str, write: b
                 subscriber.name, subscriber.organisation = name, organisation
                 renamed.append(subscriber)
             if not subscription:
-                joining.append(Subscription(subscriber=subscriber, newsletter=newsletter))
+                joining.append(
+                    Subscription(subscriber_id=subscriber.pk, newsletter_id=newsletter.pk)
+                )
             row.result = UPDATED
         else:
             subscriber = Subscriber(
@@ -274,7 +284,7 @@ def settle_rows(rows: list[Row], *, newsletter: Newsletter, basis: str, write: b
     if write:
         Subscriber.objects.bulk_create(new)
         Subscriber.objects.bulk_update(renamed, ["name", "organisation"], batch_size=500)
-        joining += [Subscription(subscriber=s, newsletter=newsletter) for s in new]
+        joining += [Subscription(subscriber_id=s.pk, newsletter_id=newsletter.pk) for s in new]
         Subscription.objects.bulk_create(joining)
 
 

@@ -320,3 +320,19 @@ def test_the_list_of_imports_costs_the_same_queries_for_more(
 
     with django_assert_num_queries(len(one)):
         assert staff_client.get(url).status_code == 200
+
+
+def test_a_50000_row_mailchimp_export_fits_the_form_and_a_larger_file_does_not():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsletters.forms import ImportForm
+    from newsletters.management.commands.bench_import import audience_export
+
+    def form(data: bytes) -> ImportForm:
+        upload = SimpleUploadedFile("audience.csv", data, content_type="text/csv")
+        fields = {"newsletter": NewsletterFactory().pk, "lawful_basis": "consent"}
+        return ImportForm(fields, {"file": upload})
+
+    assert form(audience_export(imports.MAX_ROWS)).is_valid()
+    too_big = form(b"x" * (20 * 1024 * 1024 + 1))
+    assert too_big.errors["file"] == ["The file is larger than 20 MB: split it."]
