@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from sequences import get_next_value
 
+from tasp.mail import send_templated_email
+
 from . import signals
 from .models import CENT, ZERO, CreditNote, Invoice, InvoiceLine, Payment
 
@@ -232,7 +234,8 @@ def record_payment(
     user=None,
 ) -> Payment:
     """Record money against an invoice once: the same reference again returns the first payment.
-    When the invoice is paid in full it is marked paid and its memberships become active."""
+    When the invoice is paid in full it is marked paid and its memberships become active; the
+    payer is sent a receipt either way (for a part payment, saying what is still owed)."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if reference:
         existing = invoice.payments.filter(method=method, reference=reference).first()
@@ -258,12 +261,19 @@ def record_payment(
     )
     if invoice.status == Invoice.Status.ISSUED and invoice.balance <= 0:
         _settle(invoice=invoice, paid_on=received_on)
+    elif recipients := invoice_recipients(invoice):
+        # Part of what is owed: the payer's receipt is for this payment, with what is left.
+        send_templated_email(
+            "billing/payment_received",
+            to=recipients,
+            context={"invoice": invoice, "payment": payment, "balance": invoice.balance},
+        )
     return payment
 
 
 def _settle(*, invoice: Invoice, paid_on: date) -> None:
-    """Mark a locked, issued invoice paid, send the payer a receipt when money was received,
-    and tell what it billed (``invoice_paid``: a membership becomes active, an advert moves on)."""
+    """Mark a locked, issued invoice paid, send the payer a receipt (once: only this move sends
+    it) when money was received, and tell what it billed (``invoice_paid``: a membership becomes active, an advert moves on)."""
     invoice.move_to(Invoice.Status.PAID, paid_on=paid_on)
     if invoice.payments.exists():
         send_receipt(invoice=invoice)

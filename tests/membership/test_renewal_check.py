@@ -322,3 +322,31 @@ def test_the_year_says_what_date_a_renewal_invoice_gets():
     assert [year.renewal_invoice_date(d) for d in (before, after)] == [before, after]
     year.renewal_invoice_dated = MembershipYear.InvoiceDating.YEAR_START
     assert [year.renewal_invoice_date(d) for d in (before, after)] == [year.starts_on, after]
+
+
+@pytest.mark.parametrize(
+    ("stripe_key", "wording"),
+    [
+        ("", "Pay by bank transfer using the details on the invoice"),
+        ("sk_test_card", "Or pay by bank transfer using the details on the invoice"),
+    ],
+)
+def test_the_invoice_email_says_plainly_how_to_pay(
+    business_manager, sent_mail, settings, stripe_key, wording
+):
+    settings.STRIPE_SECRET_KEY = stripe_key
+    membership = MembershipFactory(renewal_due=True, managed_by=business_manager)
+
+    with sent_mail() as outbox:
+        services.submit_renewal(
+            membership=membership,
+            representatives=current_people(membership),
+            po_number="",
+            user=business_manager,
+        )
+
+    [email] = outbox
+    html = email.alternatives[0][0]
+    assert wording in email.body and wording in html
+    assert "also pay" not in email.body and "also pay" not in html
+    assert ("Pay by card" in email.body) == bool(stripe_key)
