@@ -10,6 +10,21 @@ from django.urls import reverse
 from tasp.mail import queue_message
 
 
+def requested_login_link(email: str, request) -> str:
+    """For the email of someone who asked to log in: a one-time link, beside the code, that
+    lands where they were going (the request's ``next``); "" for staff, who use the code."""
+    from allauth.account.utils import get_next_redirect_url
+
+    from .models import User
+    from .services import REQUESTED_LINK_SCOPE, magic_link_for
+
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None or user.is_staff:
+        return ""
+    next_url = (get_next_redirect_url(request) if request is not None else None) or ""
+    return magic_link_for(user, next_url=next_url, scope=REQUESTED_LINK_SCOPE)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's subject and text (templates/account/email/), wrapped in the site's HTML
@@ -21,6 +36,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": settings.SITE_URL,
             **context,
         }
+        if template_prefix == "account/email/login_code":
+            context["login_link"] = requested_login_link(email, context.get("request"))
         message = self.render_mail(template_prefix, email, context)
         message.alternatives = [
             (

@@ -9,16 +9,20 @@ from sesame.utils import get_query_string
 from .models import User
 
 MAGIC_LINK_SCOPE = "login"
+# The link in the email of someone who asked to log in (beside the code): it lasts as long as
+# the code does, not the week of a renewal invitation's.
+REQUESTED_LINK_SCOPE = "login-requested"
 
 
-def magic_link_for(user: User, *, next_url: str = "") -> str:
+def magic_link_for(user: User, *, next_url: str = "", scope: str = MAGIC_LINK_SCOPE) -> str:
     """An absolute, one-time login link for ``user`` that lands on ``next_url``.
 
-    Renewal invitations and reminders carry one. Staff accounts get none: an emailed link
-    never logs in an account that can use the admin."""
+    Renewal invitations and reminders carry one, and so does the email of someone who asks to
+    log in (``REQUESTED_LINK_SCOPE``). Staff accounts get none: an emailed link never logs in an
+    account that can use the admin."""
     if user.is_staff:
         return f"{settings.SITE_URL}{reverse('account_login')}?{urlencode({'next': next_url})}"
-    query = get_query_string(user, scope=MAGIC_LINK_SCOPE)
+    query = get_query_string(user, scope=scope)
     if next_url:
         query += "&" + urlencode({"next": next_url})
     return f"{settings.SITE_URL}{reverse('accounts:magic-login')}{query}"
@@ -32,7 +36,13 @@ def user_for_magic_link(token: str) -> User | None:
     (one person's stale links would lock a whole office out of its valid ones)."""
     if not token:
         return None
-    user = SesameBackend().authenticate(None, sesame=token, scope=MAGIC_LINK_SCOPE)
+    backend = SesameBackend()
+    user = backend.authenticate(None, sesame=token, scope=MAGIC_LINK_SCOPE) or backend.authenticate(
+        None,
+        sesame=token,
+        scope=REQUESTED_LINK_SCOPE,
+        max_age=settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT,
+    )
     if user is None or user.is_staff or not user.is_active:
         return None
     mark_address_verified(user)

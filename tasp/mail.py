@@ -7,7 +7,8 @@ from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 
 def build_templated_email(
@@ -21,8 +22,8 @@ def build_templated_email(
 ) -> EmailMultiAlternatives:
     """``name`` is ``<app>/<email>``: ``emails/<app>/<email>_subject.txt``, ``.txt`` and ``.html``."""
     context = {"charity": settings.CHARITY, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
+    subject = " ".join(render_text(f"emails/{name}_subject.txt", context).split())
+    text = render_text(f"emails/{name}.txt", context)
     html = render_to_string(f"emails/{name}.html", {**context, "email_subject": subject})
     message = EmailMultiAlternatives(
         subject=subject,
@@ -36,6 +37,13 @@ def build_templated_email(
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered as text: nothing is HTML-escaped, so the "&" in a link's
+    query string (or in a name) stays "&", whether or not the template turns escaping off."""
+    template = get_template(template_name).template  # the engine's own, to pass a Context
+    return template.render(Context(context, autoescape=False))
 
 
 def send_templated_email(name: str, **kwargs) -> None:
