@@ -88,7 +88,7 @@ class VacancyAdmin(admin.ModelAdmin):
         "closing_reminder_sent_at",
     ]
     # Payments are recorded on the invoice (billing admin); its signal moves the advert on.
-    actions = ["approve_selected", "close_selected"]
+    actions = ["approve_selected", "accept_purchase_orders", "close_selected"]
 
     @admin.display(description="payment")
     def payment(self, obj):
@@ -115,11 +115,19 @@ class VacancyAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         vacancy = get_object_or_404(Vacancy.objects.select_related("posted_by"), pk=pk)
-        form = ModerationForm(request.POST or None)
+        waiting_on_po = vacancy.status == Vacancy.Status.PENDING_PAYMENT and vacancy.po_number
+        form = ModerationForm(
+            request.POST or None, purchase_order=vacancy.po_number if waiting_on_po else ""
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                if data["decision"] == "approve":
+                if data["decision"] == "accept_po":
+                    services.accept_purchase_order(
+                        vacancy=vacancy, by=request.user, note=data["note"]
+                    )
+                    self.message_user(request, f"“{vacancy.title}” is published.")
+                elif data["decision"] == "approve":
                     services.approve_vacancy(vacancy=vacancy, by=request.user, note=data["note"])
                     self.message_user(request, f"“{vacancy.title}” is published.")
                 else:
@@ -161,6 +169,15 @@ class VacancyAdmin(admin.ModelAdmin):
             queryset,
             lambda v: services.approve_vacancy(vacancy=v, by=request.user),
             "{count} advert(s) published.",
+        )
+
+    @admin.action(description="Accept the purchase orders and publish the selected adverts")
+    def accept_purchase_orders(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda v: services.accept_purchase_order(vacancy=v, by=request.user),
+            "{count} advert(s) published on their purchase orders.",
         )
 
     @admin.action(description="Close the selected adverts")

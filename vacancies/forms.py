@@ -71,7 +71,8 @@ class VacancyForm(HoneypotForm, VacancyCleaningMixin, forms.ModelForm):
         help_texts = {
             "description": "Plain text, or simple HTML: paragraphs, bold, italics, lists and links.",
             "job_pack": "Optional: a PDF or a Word .docx file (not .doc).",
-            "po_number": "Optional: we print it on the invoice.",
+            "po_number": "Optional: we print it on the invoice. Once we accept your purchase "
+            "order, the advert can be published before the invoice is paid.",
         }
 
     def __init__(self, *args, is_member: bool, job_pack_stopped: bool = False, **kwargs):
@@ -103,6 +104,15 @@ class ModerationForm(forms.Form):
         choices=[("approve", "Approve and publish"), ("reject", "Reject")],
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, purchase_order: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if purchase_order:  # an advert waiting for payment, with a purchase order to accept
+            self.fields["decision"].choices = [
+                ("accept_po", f"Accept purchase order {purchase_order} and publish"),
+                *self.fields["decision"].choices,
+            ]
+
     reason = forms.ChoiceField(
         choices=[("", "—"), *Vacancy.RejectionReason.choices],
         required=False,

@@ -27,12 +27,6 @@ def member_organisation(user, on: date):
     return membership.organisation if membership else None
 
 
-def member_organisation_name(user, on: date) -> str:
-    """The name of the user's member organisation, to fill in the advert; blank if none."""
-    organisation = member_organisation(user, on)
-    return organisation.name if organisation else ""
-
-
 def make_member_organisation(*, name: str, user, on: date) -> None:
     """Demo data only: name ``user`` as a representative of an organisation with an active
     membership on ``on``."""

@@ -13,7 +13,7 @@ from billing.models import Invoice
 from tasp.mail import send_templated_email
 
 from . import members
-from .models import LONDON, Vacancy, VacancyPricing
+from .models import BILLING_FIELDS, LONDON, Vacancy, VacancyPricing
 
 Status = Vacancy.Status
 
@@ -81,6 +81,25 @@ def price_for(user) -> tuple[bool, object]:
     if members.is_member_user(user, today()):
         return True, None
     return False, VacancyPricing.current().non_member_price
+
+
+# What a new advert takes from the poster's last one: who is hiring, and who pays.
+CARRIED_OVER = ["organisation_name", "organisation_website", *BILLING_FIELDS[:3]]
+
+
+def advert_initial(user) -> dict:
+    """What a new advert's form starts with, from the poster's account: the hiring organisation
+    and billing details of their last advert, the member organisation they represent as the
+    hiring organisation (it pays nothing), and their own address for the invoice when there is
+    nothing else to go on."""
+    last = Vacancy.objects.posted_by(user).order_by("-created_at", "-pk").first()
+    initial = (
+        {name: getattr(last, name) for name in CARRIED_OVER if getattr(last, name)} if last else {}
+    )
+    if organisation := members.member_organisation(user, today()):
+        initial["organisation_name"] = organisation.name
+    initial.setdefault("billing_email", user.email)
+    return initial
 
 
 @transaction.atomic
@@ -205,6 +224,30 @@ def approve_vacancy(*, vacancy: Vacancy, by, note: str = "") -> Vacancy:
 
     announce_vacancy_task.delay_on_commit(vacancy.pk)
     return vacancy
+
+
+@transaction.atomic
+def accept_purchase_order(*, vacancy: Vacancy, by, note: str = "") -> Vacancy:
+    """Staff accept the purchase order of an advert waiting for payment as good as payment: it
+    is published now, against its unpaid invoice (chased as any other), not once the invoice
+    is paid within its terms. Safe to repeat."""
+    vacancy = _locked(vacancy)
+    if vacancy.po_accepted_at or vacancy.paid_at:
+        return vacancy
+    if vacancy.status != Status.PENDING_PAYMENT:
+        raise NotAllowed(
+            f"A {vacancy.get_status_display().lower()} advert is not waiting for payment."
+        )
+    if not vacancy.po_number or vacancy.invoice is None:
+        raise NotAllowed("The advert has no purchase order number to accept.")
+    vacancy.po_accepted_at = timezone.now()
+    vacancy.save(update_fields=["po_accepted_at"])
+    invoice = vacancy.invoice
+    accepted = (
+        f"Purchase order {vacancy.po_number} accepted: published against invoice "
+        f"{invoice.number}, due {invoice.due_on:%-d %B %Y}."
+    )
+    return approve_vacancy(vacancy=vacancy, by=by, note=f"{accepted} {note}".strip())
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from tasp.feeds import AtomFeed
 from tasp.views import sandboxed
 
 from . import alerts as vacancy_alerts
-from . import members, services
+from . import services
 from .forms import (
     BILLING_FIELDS,
     AlertOptionsForm,
@@ -161,11 +161,7 @@ def _posted(request) -> dict:
 @limit_job_pack_upload
 def post(request):
     is_member, price = services.price_for(request.user)
-    initial = {}
-    if is_member:
-        initial["organisation_name"] = members.member_organisation_name(
-            request.user, services.today()
-        )
+    initial = services.advert_initial(request.user)
     form = VacancyForm(**_posted(request), is_member=is_member, initial=initial)
     if request.method == "POST":
         if form.is_bot:

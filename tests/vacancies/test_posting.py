@@ -502,3 +502,47 @@ def test_names_on_two_lines_are_refused_on_the_advert_form(client, non_member, f
     assert response.status_code == 200
     assert "Give the name on one line." in response.content.decode()
     assert not Vacancy.objects.exists()
+
+
+def test_a_members_advert_starts_with_the_organisation_they_represent(client, member):
+    VacancyFactory(posted_by=member, organisation_name="An old name", organisation_website="")
+    client.force_login(member)
+
+    form = client.get(reverse("vacancies:post")).context["form"]
+
+    assert form["organisation_name"].value() == "Northshire Safeguarding Children Partnership"
+    assert "billing_name" not in form.fields  # members pay nothing
+
+
+def test_a_non_members_advert_starts_with_the_last_adverts_hiring_and_billing_details(
+    client, non_member
+):
+    VacancyFactory(posted_by=non_member, organisation_name="Older Agency", **BILLING)
+    VacancyFactory(
+        posted_by=non_member,
+        organisation_name="Agency Ltd",
+        organisation_website="https://agency.example.com/",
+        **{**BILLING, "billing_name": "Agency Ltd Finance", "po_number": "PO-OLD"},
+    )
+    VacancyFactory(organisation_name="Someone else's", billing_name="Not theirs")
+    client.force_login(non_member)
+
+    form = client.get(reverse("vacancies:post")).context["form"]
+
+    assert {name: form[name].value() for name in services.CARRIED_OVER} == {
+        "organisation_name": "Agency Ltd",
+        "organisation_website": "https://agency.example.com/",
+        "billing_name": "Agency Ltd Finance",
+        "billing_address": BILLING["billing_address"],
+        "billing_email": BILLING["billing_email"],
+    }
+    assert form["po_number"].value() is None  # a purchase order is for one advert
+
+
+def test_a_first_advert_starts_with_the_posters_own_address_for_the_invoice(client, non_member):
+    client.force_login(non_member)
+
+    form = client.get(reverse("vacancies:post")).context["form"]
+
+    assert form["billing_email"].value() == non_member.email
+    assert form["organisation_name"].value() is None

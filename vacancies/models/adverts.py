@@ -65,6 +65,7 @@ class PaymentState(models.TextChoices):
     NOT_SUBMITTED = "not_submitted", "Not submitted"
     NOT_INVOICED = "not_invoiced", "Not invoiced"
     INVOICED = "invoiced", "Invoiced, unpaid"
+    PO_ACCEPTED = "po_accepted", "Purchase order accepted, unpaid"
     PAID = "paid", "Paid"
 
 
@@ -300,6 +301,8 @@ class Vacancy(Moves, models.Model):
         editable=False,
     )
     paid_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Staff accepted the purchase order as good as payment: the advert may be published now.
+    po_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     rejection_reason = models.CharField(max_length=20, choices=RejectionReason, blank=True)
     rejection_note = models.TextField(blank=True)
@@ -428,6 +431,8 @@ class Vacancy(Moves, models.Model):
             return PaymentState.NOT_SUBMITTED
         if self.paid_at:
             return PaymentState.PAID
+        if self.po_accepted_at and self.invoice:
+            return PaymentState.PO_ACCEPTED
         return PaymentState.INVOICED if self.invoice else PaymentState.NOT_INVOICED
 
     @property
@@ -438,6 +443,10 @@ class Vacancy(Moves, models.Model):
             return f"Paid (invoice {self.invoice.number})"
         if payment == PaymentState.INVOICED:
             return f"Invoiced: {self.invoice.number}, unpaid"
+        if payment == PaymentState.PO_ACCEPTED:
+            return (
+                f"Purchase order {self.po_number} accepted: invoice {self.invoice.number}, unpaid"
+            )
         return payment.label
 
     @transaction.atomic
