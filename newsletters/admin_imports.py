@@ -65,6 +65,10 @@ class SubscriberImportAdmin(admin.ModelAdmin):
         # The report holds a row per row of the file: only the page that shows it reads it.
         return super().get_queryset(request).defer("report")
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may upload one follows it to its report.
+        return _may_import(request) or super().has_view_permission(request, obj)
+
     def has_add_permission(self, request):
         return False  # imports start from the subscriber admin's upload form
 
@@ -132,9 +136,8 @@ class SubscriberImportAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = (
             f'attachment; filename="subscriber-import-{subscriber_import.pk}-report.csv"'
         )
-        writer = csv.writer(response)
-        writer.writerow(["Line", "Email address", "Result", "Reason"])
-        writer.writerows(subscriber_import.report_rows())
+        csv.writer(response).writerow(["Line", "Email address", "Result", "Reason"])
+        response.write(subscriber_import.report)  # written by tasp.csv's writer
         return response
 
     def resume(self, request, pk):

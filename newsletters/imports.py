@@ -38,6 +38,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 
 from tasp.csv import unquote_cell
+from tasp.csv import writer as safe_writer
 from tasp.forms import validate_name
 
 from .models import ErasedAddress, Newsletter, Subscriber, SubscriberImport, Subscription
@@ -289,11 +290,14 @@ def settle_rows(rows: list[Row], *, newsletter: Newsletter, basis: str, write: b
 
 
 def _report_text(rows: list[Row]) -> str:
+    """The rows as the report's CSV, safe to open in a spreadsheet as it is downloaded."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     for row in rows:
-        # PostgreSQL text holds no NUL; the cell is only shown back to staff.
-        writer.writerow([row.line, row.value.replace("\0", "\ufffd"), row.result, row.reason])
+        # PostgreSQL text holds no NUL (the CSV reader lets one through from a cell); the
+        # report only shows the cell back to staff.
+        value, reason = (text.replace("\0", "\ufffd") for text in (row.value, row.reason))
+        writer.writerow([row.line, value, row.result, reason])
     return out.getvalue()
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tasp.csv import unquote_cell
 from tasp.states import Moves, MovesQuerySet
 from tasp.storage import PrivateStorage
 
@@ -69,7 +70,8 @@ class SubscriberImport(Moves, models.Model):
     added = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    # CSV, a row per row done: line, value, result (added, updated, rejected), reason.
+    # CSV, a row per row done: line, value, result (added, updated, rejected), reason; its
+    # cells quoted as tasp.csv quotes them, so it downloads as it is.
     report = models.TextField(blank=True)
     error = models.TextField(blank=True)
     # Each run claims the next number; a chunk is written only by the run holding the latest.
@@ -110,5 +112,6 @@ class SubscriberImport(Moves, models.Model):
         }
 
     def report_rows(self) -> Iterator[list[str]]:
-        """The report's rows: line, value, result, reason."""
-        return csv.reader(io.StringIO(self.report))
+        """The report's rows: line, value, result, reason (as they were, unquoted)."""
+        for row in csv.reader(io.StringIO(self.report)):
+            yield [unquote_cell(cell) for cell in row]

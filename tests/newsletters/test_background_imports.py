@@ -336,3 +336,45 @@ def test_a_50000_row_mailchimp_export_fits_the_form_and_a_larger_file_does_not()
     assert form(audience_export(imports.MAX_ROWS)).is_valid()
     too_big = form(b"x" * (20 * 1024 * 1024 + 1))
     assert too_big.errors["file"] == ["The file is larger than 20 MB: split it."]
+
+
+def test_a_nul_in_a_cell_is_reported_not_a_failed_import():
+    subscriber_import = new_import(
+        b"Email Address,Name,CONFIRM_TIME,CONFIRM_IP\n"
+        b"a\0@example.org,Ann,,\n"
+        b"b@example.org,Bea,2020-01-01\0,\n"
+        b"c@example.org,Cat,,192.0.2.1\0\n"
+        b"d@example.org,Dee,,\n"
+    )
+
+    run_subscriber_import(import_id=subscriber_import.pk)
+
+    done = fresh(subscriber_import)
+    assert (done.status, done.added, done.rejected) == ("done", 1, 3)
+    assert next(done.report_rows())[1] == "a\ufffd@example.org"
+
+
+def test_staff_who_may_add_subscribers_follow_their_import(client, django_user_model, tasks):
+    from django.contrib.auth.models import Permission
+
+    from tests.helpers import log_in_with_second_factor
+
+    editor = django_user_model.objects.create_user(
+        email="editor@example.org", password="a-long-editor-pass", is_staff=True
+    )
+    editor.user_permissions.add(*Permission.objects.filter(codename__endswith="_subscriber"))
+    log_in_with_second_factor(client, editor)
+    file = ContentFile(audience(1), name="audience.csv")
+
+    response = client.post(
+        reverse("admin:newsletters_subscriber_import"),
+        {"file": file, "newsletter": NewsletterFactory().pk, "lawful_basis": "consent"},
+    )
+
+    assert client.get(response["Location"]).status_code == 200
+    viewer = django_user_model.objects.create_user(
+        email="viewer@example.org", password="a-long-viewer-pass", is_staff=True
+    )
+    viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
+    log_in_with_second_factor(client, viewer)
+    assert client.get(response["Location"]).status_code == 403
