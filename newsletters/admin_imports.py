@@ -80,6 +80,12 @@ class SubscriberImportAdmin(admin.ModelAdmin):
             return False  # its worker is still writing it
         return super().has_delete_permission(request, obj)
 
+    def delete_model(self, request, obj):
+        imports.delete_subscriber_imports(subscriber_imports=[obj])
+
+    def delete_queryset(self, request, queryset):
+        imports.delete_subscriber_imports(subscriber_imports=queryset)
+
     @admin.display(description="Rows")
     def rows(self, obj):
         return f"{obj.rows_done:,} of {obj.rows_total:,}"

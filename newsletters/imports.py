@@ -373,6 +373,18 @@ def resume_subscriber_import(*, subscriber_import: SubscriberImport) -> bool:
     return bool(moved)
 
 
+def delete_subscriber_imports(*, subscriber_imports) -> int:
+    """Delete ended imports with their uploaded files (personal data: kept no longer than the
+    import); one still running is left alone. Returns how many went."""
+    deleted = 0
+    for subscriber_import in subscriber_imports:
+        if subscriber_import.has_ended:
+            subscriber_import.file.delete(save=False)
+            subscriber_import.delete()
+            deleted += 1
+    return deleted
+
+
 def requeue_stalled_imports() -> int:
     """Queue again every running import whose worker stopped checkpointing (killed, or lost
     with its machine); each carries on from its last checkpoint. Returns how many."""

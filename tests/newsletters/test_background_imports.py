@@ -378,3 +378,18 @@ def test_staff_who_may_add_subscribers_follow_their_import(client, django_user_m
     viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
     log_in_with_second_factor(client, viewer)
     assert client.get(response["Location"]).status_code == 403
+
+
+def test_deleting_an_ended_import_deletes_its_file(staff_client, settings):
+    subscriber_import = new_import(audience(1))
+    run_subscriber_import(import_id=subscriber_import.pk)
+    stored = settings.PRIVATE_MEDIA_ROOT / subscriber_import.file.name
+    assert stored.exists()
+
+    staff_client.post(
+        reverse("admin:newsletters_subscriberimport_delete", args=[subscriber_import.pk]),
+        {"post": "yes"},
+    )
+
+    assert not SubscriberImport.objects.exists() and not stored.exists()
+    assert Subscriber.objects.count() == 1  # what it imported stays
