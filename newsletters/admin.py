@@ -227,8 +227,10 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
         return render(request, "admin/newsletters/send.html", context)
 
     def progress(self, request, send_id):
-        send = get_object_or_404(Send, pk=send_id)
+        send = get_object_or_404(Send.objects.select_related("issue"), pk=send_id)
         data = send.progress()
+        # The issue's own status, shown above the sends, follows without a reload.
+        data["issue_status_display"] = send.issue.get_status_display()
         control = {Send.Status.PAUSED: "resume", Send.Status.SCHEDULED: "cancel"}
         data["control_url"] = reverse(
             "admin:newsletters_send_control", args=[send.pk, control.get(send.status, "pause")]

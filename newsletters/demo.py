@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .models import (
     MAIN_NEWSLETTER_SLUG,
+    Delivery,
     Issue,
     Item,
     Newsletter,
@@ -49,43 +50,6 @@ def seed_demo(*, staff) -> Iterator[str]:
             "for_representatives": True,
         },
     )
-    for data in ISSUES:
-        issue, _ = Issue.objects.update_or_create(
-            newsletter=newsletter,
-            title=data["title"],
-            defaults={
-                "issued_on": data["issued_on"],
-                "welcome": data["welcome"],
-                "signoff_name": data["signoff_name"],
-                "signoff_role": data["signoff_role"],
-                "status": Issue.Status.SENT,
-            },
-        )
-        issue.sections.all().delete()
-        for position, section_data in enumerate(data["sections"], start=1):
-            section = Section.objects.create(
-                issue=issue, heading=section_data["heading"], position=position
-            )
-            for n, item in enumerate(section_data["items"], start=1):
-                Item.objects.create(
-                    section=section,
-                    title=item["title"],
-                    body=item["body"],
-                    link_url=item.get("link_url", ""),
-                    link_text=item.get("link_text", ""),
-                    position=n,
-                )
-        sent_at = timezone.make_aware(datetime.combine(data["issued_on"], time(9)))
-        Send.objects.update_or_create(
-            issue=issue,
-            newsletter=newsletter,
-            defaults={
-                "status": Send.Status.SENT,
-                "scheduled_at": sent_at,
-                "started_at": sent_at,
-                "finished_at": sent_at,
-            },
-        )
     existing = set(
         Subscriber.objects.filter(email__endswith="@example.org").values_list("email", flat=True)
     )
@@ -113,4 +77,57 @@ def seed_demo(*, staff) -> Iterator[str]:
             )
         ]
     )
+    readers = list(Subscriber.objects.filter(email__startswith="reader", newsletters=newsletter))
+    for data in ISSUES:
+        issue, _ = Issue.objects.update_or_create(
+            newsletter=newsletter,
+            title=data["title"],
+            defaults={
+                "issued_on": data["issued_on"],
+                "welcome": data["welcome"],
+                "signoff_name": data["signoff_name"],
+                "signoff_role": data["signoff_role"],
+                "status": Issue.Status.SENT,
+            },
+        )
+        issue.sections.all().delete()
+        for position, section_data in enumerate(data["sections"], start=1):
+            section = Section.objects.create(
+                issue=issue, heading=section_data["heading"], position=position
+            )
+            for n, item in enumerate(section_data["items"], start=1):
+                Item.objects.create(
+                    section=section,
+                    title=item["title"],
+                    body=item["body"],
+                    link_url=item.get("link_url", ""),
+                    link_text=item.get("link_text", ""),
+                    position=n,
+                )
+        sent_at = timezone.make_aware(datetime.combine(data["issued_on"], time(9)))
+        send, _ = Send.objects.update_or_create(
+            issue=issue,
+            newsletter=newsletter,
+            defaults={
+                "status": Send.Status.SENT,
+                "scheduled_at": sent_at,
+                "started_at": sent_at,
+                "finished_at": sent_at,
+            },
+        )
+        # Who it went to, as a real send records it: its page counts them, not "0 of 0".
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    send=send,
+                    subscriber=reader,
+                    email=reader.email,
+                    status=Delivery.Status.SENT,
+                    attempts=1,
+                    sent_at=sent_at,
+                )
+                for reader in readers
+            ],
+            ignore_conflicts=True,
+        )
     yield f"{len(ISSUES)} sent issues, {Subscriber.objects.count()} subscribers"

@@ -30,26 +30,52 @@ PREFERENCES_URL = "%%TASP_PREFERENCES_URL%%"
 CRLF = b"\r\n"
 
 
-# Long List-Unsubscribe URLs must stay one header line (RFC 2369), not RFC 2047 encoded words,
-# which is what the email package makes of an unbreakable line past 78 characters.
-LONG_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
+# A test email's preferences and unsubscribe links carry this token, whoever the test went to:
+# they open a page that says so and changes nothing (newsletters.views).
+TEST_TOKEN = "test"
+
+
+class NewsletterPolicy(email.policy.EmailPolicy):
+    """Header lines up to 998 characters: a long List-Unsubscribe URL stays one line (RFC 2369),
+    not RFC 2047 encoded words, which is what the email package makes of an unbreakable line
+    past 78. Body lines at most 76 (RFC 2045): bodies are encoded to ``max_line_length``, so
+    that stays 76 and only header folding is widened."""
+
+    def fold(self, name, value):
+        return email.policy.EmailPolicy.fold(self.clone(max_line_length=998), name, value)
+
+    def fold_binary(self, name, value):
+        return email.policy.EmailPolicy.fold_binary(self.clone(max_line_length=998), name, value)
+
+
+NEWSLETTER_POLICY = NewsletterPolicy(max_line_length=76)
 
 
 class NewsletterEmail(EmailMultiAlternatives):
-    def message(self, *, policy=LONG_HEADER_POLICY):
-        return super().message(policy=policy)
+    def message(self, *, policy=NEWSLETTER_POLICY):
+        # A backend passes its own policy (Django's SMTP backend: email.policy.SMTP, which folds
+        # at 78 and encodes to 78): its line ends are kept, with this policy's line lengths.
+        return super().message(policy=NEWSLETTER_POLICY.clone(linesep=policy.linesep))
 
 
-def issue_context(issue, *, newsletter, email: bool) -> dict:
+def issue_context(issue, *, newsletter, email: bool, test: bool = False) -> dict:
+    """A test email's "View in browser" opens the staff preview: the issue has no public web
+    version before it is sent."""
     sections = issue.sections.prefetch_related("items__image")
+    web_path = (
+        reverse("admin:newsletters_issue_preview", args=[issue.pk, "web"])
+        if test
+        else issue.get_absolute_url()
+    )
     return {
         "issue": issue,
         "newsletter": newsletter,
         "sections": sections,
         "email": email,
+        "test": test,
         "charity": settings.CHARITY,
         "site_url": settings.SITE_URL,
-        "web_url": f"{settings.SITE_URL}{issue.get_absolute_url()}",
+        "web_url": f"{settings.SITE_URL}{web_path}",
         "recipient_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE_URL,
         "preferences_url": PREFERENCES_URL,
@@ -63,8 +89,8 @@ class RenderedIssue:
     text: str
 
     @classmethod
-    def render(cls, issue, newsletter) -> RenderedIssue:
-        context = issue_context(issue, newsletter=newsletter, email=True)
+    def render(cls, issue, newsletter, *, test: bool = False) -> RenderedIssue:
+        context = issue_context(issue, newsletter=newsletter, email=True, test=test)
         html = render_to_string("emails/newsletters/issue.html", context)
         return cls(
             subject=issue.title,

@@ -12,6 +12,7 @@ from tasp.feeds import AtomFeed
 from . import subscriptions
 from .forms import PreferencesForm, SubscribeForm
 from .models import Issue, Newsletter, Subscriber
+from .rendering import TEST_TOKEN
 
 
 @require_safe
@@ -127,10 +128,18 @@ def _lists_of(subscriber) -> list:
     ]
 
 
+def _test_email_link(request, link: str):
+    """Where a test email's unsubscribe and preferences links lead (a one-click POST too): it
+    says so, and nothing changes."""
+    return render(request, "newsletters/test_email_link.html", {"link": link})
+
+
 @csrf_exempt  # RFC 8058 one-click POSTs from mail providers carry no cookie or CSRF token
 @cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
+    if token == TEST_TOKEN:
+        return _test_email_link(request, "unsubscribe")
     # An email's link names the list it came from; an older link names no list (every list).
     subscriber, newsletter = Subscriber.from_unsubscribe_token(token)
     if subscriber is None:
@@ -165,6 +174,8 @@ def unsubscribe(request, token):
 @cache_control(private=True, no_store=True)
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):
+    if token == TEST_TOKEN:
+        return _test_email_link(request, "preferences")
     subscriber = Subscriber.from_token(token)
     if subscriber is None:
         return render(request, "newsletters/bad_link.html", status=404)

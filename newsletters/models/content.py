@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from typing import TYPE_CHECKING, Self
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models
@@ -10,32 +13,53 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from tasp.html import clean_html
 from tasp.states import Moves, MovesQuerySet
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .subscribers import Subscriber
+
+# The email's column (templates/emails/_layout.html) is 600 pixels wide with 24 pixels of padding.
+EMAIL_COLUMN_WIDTH = 552
 
 
 def sanitise_html(html: str) -> str:
-    """Whatever an editor lets through, only simple formatting and http(s)/mailto links stay."""
-    return clean_html(html)
+    """Whatever an editor lets through, only what the email shows stays: simple formatting,
+    http(s)/mailto links and images uploaded for newsletters (tasp/html.py's policy)."""
+    return clean_html(html, images_from=IssueImage.uploads_url())
 
 
 def html_to_text(html: str) -> str:
-    """Plain text from sanitised HTML: paragraphs become blank lines, links keep their address."""
-    import re
-
-    text = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", html, flags=re.S)
+    """Plain text from sanitised HTML: paragraphs, headings and lists stand apart by a blank
+    line, list items start with "- ", links keep their address and images their description."""
+    text = _LINK.sub(_link_as_text, html)
+    text = _IMAGE.sub(_image_as_text, text)
     text = re.sub(r"<li[^>]*>", "- ", text)
-    text = re.sub(r"</(p|li|h3|h4|blockquote)>|<br\s*/?>", "\n", text)
-    text = strip_tags(text)
-    from html import unescape
-
-    lines = [line.strip() for line in unescape(text).splitlines()]
+    text = re.sub(r"</li>|<br\s*/?>", "\n", text)
+    text = re.sub(r"</(p|h3|h4|ul|ol|blockquote|figure|figcaption)>", "\n\n", text)
+    lines = [line.strip() for line in unescape(strip_tags(text)).splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+_LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.S)
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def _link_as_text(match: re.Match) -> str:
+    href, label = unescape(match.group(1)), match.group(2)
+    if unescape(strip_tags(label)).strip() in (href, href.removeprefix("mailto:")):
+        return label  # the address is the text already
+    return f"{label} ({href})"
+
+
+def _image_as_text(match: re.Match) -> str:
+    alt = _ALT.search(match.group(0))
+    return f"\n\n[Image: {alt.group(1)}]\n\n" if alt and alt.group(1).strip() else ""
 
 
 RESERVED_SLUGS = {"feed", "subscribe", "confirm", "unsubscribe", "preferences"}
@@ -212,6 +236,13 @@ class Issue(Moves, models.Model):
     def welcome_text(self) -> str:
         return html_to_text(self.welcome)
 
+    @property
+    def summary(self) -> str:
+        """The welcome's first words, without image descriptions: the line mail clients show
+        beside the subject (the email's preheader)."""
+        words = re.sub(r"\[Image: [^\]]*\]", " ", self.welcome_text)
+        return Truncator(" ".join(words.split())).chars(140)
+
 
 class Section(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="sections")
@@ -265,3 +296,33 @@ class IssueImage(models.Model):
 
     def absolute_url(self) -> str:
         return f"{settings.SITE_URL}{self.image.url}"
+
+    @property
+    def email_width(self) -> int:
+        """Its width in an email, in pixels: its own, up to the width of the email's column."""
+        try:
+            width = self.image.width
+        except (OSError, ValueError):
+            width = None
+        # A file gone or unreadable: the column's width, as a guess.
+        return min(width or EMAIL_COLUMN_WIDTH, EMAIL_COLUMN_WIDTH)
+
+    @classmethod
+    def by_address(cls, addresses: Iterable[str]) -> dict[str, IssueImage]:
+        """The uploads these addresses point to (by the site's own path, "/media/newsletters/…",
+        or the full address), keyed by address; an address of anything else is left out."""
+        storage = cls._meta.get_field("image").storage
+        names = {}
+        for address in addresses:
+            path = address.strip().removeprefix(settings.SITE_URL)
+            if path.startswith(cls.uploads_url()):
+                names[address] = unquote(path.removeprefix(storage.url("")))
+        found = {image.image.name: image for image in cls.objects.filter(image__in=names.values())}
+        return {address: found[name] for address, name in names.items() if name in found}
+
+    @classmethod
+    def uploads_url(cls) -> str:
+        """Where uploaded images are served from ("/media/newsletters/"): an image in an
+        issue's text must have its address here."""
+        field = cls._meta.get_field("image")
+        return field.storage.url(field.upload_to.split("%", 1)[0])

@@ -8,13 +8,20 @@
   }
   function render(box, data) {
     var status = box.querySelector(".tasp-send-status");
-    var text = data.status_display + " — " + data.sent + " sent, " + data.failed + " failed, " +
-      (data.skipped ? data.skipped + " skipped (left before sending), " : "") +
-      data.remaining + " remaining of " + data.total + " (" + data.percent + "%)";
+    // A send with no deliveries recorded (one not started, or made before they were kept) has
+    // nothing to count: its status alone, not "0 sent of 0 (100%)".
+    var text = data.status_display;
+    if (data.total) {
+      text += " — " + data.sent + " sent, " + data.failed + " failed, " +
+        (data.skipped ? data.skipped + " skipped (left before sending), " : "") +
+        data.remaining + " remaining of " + data.total + " (" + data.percent + "%)";
+    }
     if (data.rate) { text += ", " + data.rate + " per second"; }
     if (data.eta_seconds) { text += ", about " + Math.ceil(data.eta_seconds / 60) + " min left"; }
     if (data.paused_reason) { text += ". " + data.paused_reason; }
     status.textContent = text;
+    var issueStatus = document.querySelector(".field-status .readonly");
+    if (issueStatus && data.issue_status_display) { issueStatus.textContent = data.issue_status_display; }
     var bar = box.querySelector("progress");
     if (!bar) {
       bar = document.createElement("progress");
@@ -23,6 +30,7 @@
       box.appendChild(bar);
     }
     bar.value = data.percent;
+    bar.hidden = !data.total;
     var button = box.querySelector("button");
     if (data.status === "sending" || data.status === "paused" || data.status === "scheduled") {
       if (!button) {

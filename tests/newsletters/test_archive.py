@@ -76,3 +76,13 @@ def test_images_are_relative_on_the_site_and_absolute_in_the_email(client, setti
 
     assert f'src="{image.image.url}" alt="Delegates at the conference"' in web
     assert f'src="http://127.0.0.1:8000{image.image.url}"' in email_html
+
+
+def test_the_demos_sent_issues_record_whom_they_went_to(demo):
+    """Their pages count who each went to, not "0 sent of 0 (100%)" (seeded twice: no more)."""
+    from newsletters.demo import ISSUES
+
+    readers = Subscriber.objects.filter(email__startswith="reader").count()
+    for data in ISSUES:
+        send = Issue.objects.get(title=data["title"]).sends.get()
+        assert send.progress()["total"] == send.progress()["sent"] == readers
