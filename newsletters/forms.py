@@ -101,7 +101,7 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
-        # 50,000 rows (imports.MAX_ROWS) of a Mailchimp export with all its columns is ~12 MB.
+        # 50,000 rows (import_rows.MAX_ROWS) of a Mailchimp export with all its columns is ~12 MB.
         upload = self.cleaned_data["file"]
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("The file is larger than 20 MB: split it.")

@@ -2,6 +2,7 @@
 its last checkpoint and never half a chunk applied, bulk queries, and the import's admin page.
 (What the rows become is tests/newsletters/test_importing.py's.)"""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -326,6 +327,7 @@ def test_a_50000_row_mailchimp_export_fits_the_form_and_a_larger_file_does_not()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from newsletters.forms import ImportForm
+    from newsletters.import_rows import MAX_ROWS
     from newsletters.management.commands.bench_import import audience_export
 
     def form(data: bytes) -> ImportForm:
@@ -333,7 +335,7 @@ def test_a_50000_row_mailchimp_export_fits_the_form_and_a_larger_file_does_not()
         fields = {"newsletter": NewsletterFactory().pk, "lawful_basis": "consent"}
         return ImportForm(fields, {"file": upload})
 
-    assert form(audience_export(imports.MAX_ROWS)).is_valid()
+    assert form(audience_export(MAX_ROWS)).is_valid()
     too_big = form(b"x" * (20 * 1024 * 1024 + 1))
     assert too_big.errors["file"] == ["The file is larger than 20 MB: split it."]
 
@@ -393,3 +395,34 @@ def test_deleting_an_ended_import_deletes_its_file(staff_client, settings):
 
     assert not SubscriberImport.objects.exists() and not stored.exists()
     assert Subscriber.objects.count() == 1  # what it imported stays
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_someone_else_added_meanwhile_is_updated_not_a_failed_import(monkeypatch):
+    """Another import of the same file, or the subscribe form, adds an address between this
+    chunk's reading and its writing: the chunk rolls back and runs again."""
+    original = Subscriber.objects.bulk_create
+    calls = []
+
+    def bulk_create(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 1:  # someone else commits one of the addresses since the chunk read
+            elsewhere = threading.Thread(target=subscribe_elsewhere)
+            elsewhere.start()
+            elsewhere.join()
+        return original(objs, *args, **kwargs)
+
+    def subscribe_elsewhere():
+        try:
+            SubscriberFactory(email="reader1@example.org")
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(Subscriber.objects, "bulk_create", bulk_create)
+    subscriber_import = new_import(audience(3))
+
+    run_subscriber_import(import_id=subscriber_import.pk)
+
+    done = fresh(subscriber_import)
+    assert (done.status, done.added, done.updated) == ("done", 2, 1)
+    assert calls == [3, 2] and Subscriber.objects.count() == 3
