@@ -17,6 +17,7 @@ from tasp import csv
 
 from . import sending, subscriptions
 from .admin_imports import upload_view
+from .editor import IssueForm, IssueImageForm, ItemForm, image_picker
 from .forms import ScheduleForm, SubscriberAdminForm, TestSendForm
 from .models import (
     Issue,
@@ -56,6 +57,7 @@ class NewsletterAdmin(admin.ModelAdmin):
 
 class ItemInline(nested_admin.NestedStackedInline):
     model = Item
+    form = ItemForm
     extra = 0
     sortable_field_name = "position"
     fields = ["position", "title", "body", "link_url", "link_text", "image"]
@@ -71,12 +73,18 @@ class SectionInline(nested_admin.NestedStackedInline):
 
 @admin.register(IssueImage)
 class IssueImageAdmin(admin.ModelAdmin):
+    form = IssueImageForm
     list_display = ["alt_text", "image", "uploaded_at"]
     search_fields = ["alt_text"]
+
+    def get_urls(self):
+        picker = self.admin_site.admin_view(lambda request: image_picker(request, self))
+        return [path("picker/", picker, name="newsletters_issueimage_picker"), *super().get_urls()]
 
 
 @admin.register(Issue)
 class IssueAdmin(nested_admin.NestedModelAdmin):
+    form = IssueForm
     list_display = ["title", "newsletter", "issued_on", "status"]
     list_filter = ["status", "newsletter"]
     search_fields = ["title"]

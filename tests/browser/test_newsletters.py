@@ -78,16 +78,15 @@ def test_subscribe_confirm_then_staff_write_preview_and_send_an_issue(
     )
     page.get_by_label("Newsletter:").select_option(label="TASP Newsletter")
     page.locator("#id_title").fill("Newsletter - Winter 2026")
-    page.get_by_label("Editorial welcome:").fill("<p>Welcome to the winter issue.</p>")
+    # The welcome and an item's text are written in the editor (newsletters/editor.py).
+    page.get_by_role("textbox", name="Editorial welcome").fill("Welcome to the winter issue.")
     page.get_by_text("Add another Section").click()
     page.locator("input[name^='sections-0'][name$='-heading']").fill("TASP Update")
     page.get_by_text("Add another Item").first.click()
     page.locator("input[name^='sections-0-items-0'][name$='-title']").fill(
         "Conference 2027 announced"
     )
-    page.locator("textarea[name^='sections-0-items-0'][name$='-body']").fill(
-        "<p>Book your place.</p>"
-    )
+    page.get_by_role("textbox", name="Body").fill("Book your place.")
     page.get_by_role("button", name="Save and continue editing").click()
     page.get_by_text("was added successfully").wait_for()
     issue = Issue.objects.get(title="Newsletter - Winter 2026")
@@ -109,7 +108,10 @@ def test_subscribe_confirm_then_staff_write_preview_and_send_an_issue(
     page.get_by_text(
         re.compile(r"Sent — 1 sent, 0 failed, 0 remaining of 1 \(100(\.0)?%\)")
     ).wait_for(timeout=30_000)
+    # The issue's own status above follows, still without a reload.
+    page.locator(".field-status .readonly").get_by_text("Sent", exact=True).wait_for()
     assert Send.objects.get(issue=issue).status == Send.Status.SENT
+    assert issue.sections.get().items.get().body == "<p>Book your place.</p>"
     assert any(m["message"]["Subject"] == "Newsletter - Winter 2026" for m in smtp_server.messages)
 
     # The archive shows it.

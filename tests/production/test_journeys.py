@@ -92,12 +92,12 @@ def test_a_reader_subscribes_confirms_reads_and_staff_send_an_issue_that_arrives
     staff.get_by_label("Newsletter:").select_option(label="TASP Newsletter")
     axe(staff)
     staff.locator("#id_title").fill("Newsletter - Production Check")
-    staff.get_by_label("Editorial welcome:").fill("<p>Welcome to this issue.</p>")
+    staff.get_by_role("textbox", name="Editorial welcome").fill("Welcome to this issue.")
     staff.get_by_text("Add another Section").click()
     staff.locator("input[name^='sections-0'][name$='-heading']").fill("TASP Update")
     staff.get_by_text("Add another Item").first.click()
     staff.locator("input[name^='sections-0-items-0'][name$='-title']").fill("Annual conference")
-    staff.locator("textarea[name^='sections-0-items-0'][name$='-body']").fill("<p>Book now.</p>")
+    staff.get_by_role("textbox", name="Body").fill("Book now.")
     staff.get_by_role("button", name="Save and continue editing").click()
     staff.get_by_text("was added successfully").wait_for()
     axe(staff)
@@ -375,6 +375,31 @@ def test_unknown_pages_get_the_sites_404_and_errors_its_500(stack, page, axe):
     assert b"Traceback" not in body and b"ErrorProbe" not in body
     page.goto("/_probe/error/")
     axe(page)
+
+
+def test_the_issue_editor_loads_from_the_collected_static_files(stack, page, axe):
+    """With DEBUG off the editor's ES modules, import map (with the response's nonce) and
+    stylesheets come from collectstatic's hashed files, and nothing breaks the policy."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(
+        page,
+        STAFF_EMAIL,
+        STAFF_PASSWORD,
+        "/admin/newsletters/issue/add/",
+        totp_secret=STAFF_TOTP_SECRET,
+    )
+
+    welcome = page.get_by_role("textbox", name="Editorial welcome")
+    welcome.fill("Welcome to this issue.")
+
+    importmap = page.locator('script[type="importmap"]').text_content()
+    assert re.search(r'"/static/django_prose_editor/editor\.[0-9a-f]{12}\.js"', importmap)
+    assert page.locator(".field-welcome .prose-editor .prose-menubar").count() == 1
+    assert page.locator("#id_welcome").input_value() == "<p>Welcome to this issue.</p>"
+    axe(page)
+    assert not errors, errors
 
 
 def test_the_login_page_passes_axe(stack, page, axe):
