@@ -251,7 +251,15 @@ def settle_rows(rows: list[Row], *, newsletter: Newsletter, basis: str, write: b
             row.result = ADDED
     if write:
         Subscriber.objects.bulk_create(new)
-        Subscriber.objects.bulk_update(renamed, ["name", "organisation"], batch_size=500)
+        # bulk_update's CASE WHEN per row costs Django half a millisecond a row to build; an
+        # upsert on the primary key writes the same two columns at insert speed (the rows are
+        # locked above, so each one conflicts and none is inserted).
+        Subscriber.objects.bulk_create(
+            renamed,
+            update_conflicts=True,
+            unique_fields=[Subscriber._meta.pk.name],
+            update_fields=["name", "organisation"],
+        )
         joining += [Subscription(subscriber_id=s.pk, newsletter_id=newsletter.pk) for s in new]
         Subscription.objects.bulk_create(joining)
 

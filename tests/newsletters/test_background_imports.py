@@ -405,6 +405,8 @@ def test_an_address_someone_else_added_meanwhile_is_updated_not_a_failed_import(
     calls = []
 
     def bulk_create(objs, *args, **kwargs):
+        if kwargs.get("update_conflicts"):  # changed names of known people
+            return original(objs, *args, **kwargs)
         calls.append(len(objs))
         if len(calls) == 1:  # someone else commits one of the addresses since the chunk read
             elsewhere = threading.Thread(target=subscribe_elsewhere)
