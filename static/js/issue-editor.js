@@ -4,6 +4,9 @@
 // Policy refuses (style-src 'self'): the same rules are in css/admin.css, so it injects none.
 // The editable element replaces the <textarea> the field's <label> names, so it is given a
 // textbox role and that label's name (a screen reader would announce an unnamed region).
+// Menu buttons that do nothing where the cursor is (undo with nothing to undo, a link with no
+// text chosen) are shown faded by a class: they also say so (aria-disabled), to assistive
+// technology and to contrast checks, which rightly leave unavailable controls alone.
 import { Extension, Plugin } from "django-prose-editor/editor"
 
 export const AdminEditor = Extension.create({
@@ -11,6 +14,22 @@ export const AdminEditor = Extension.create({
 
   onBeforeCreate({ editor }) {
     editor.options.injectCSS = false
+  },
+
+  onCreate() {
+    const wrapper = this.editor.options.element
+    const mark = () => {
+      for (const button of wrapper.querySelectorAll(".prose-menubar__button")) {
+        const off = button.classList.contains("disabled") && !button.classList.contains("active")
+        button.setAttribute("aria-disabled", String(off))
+      }
+    }
+    new MutationObserver(mark).observe(wrapper, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["class"],
+    })
+    mark()
   },
 
   addProseMirrorPlugins() {
