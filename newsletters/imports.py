@@ -11,7 +11,8 @@ a run that dies starts again. A killed worker leaves whole chunks applied and th
 (never half a chunk); the sweeper (``requeue_stalled_imports``, on beat) queues an import whose
 checkpoint is older than IMPORT_LEASE again, and the next run reads the file afresh (rows are
 checked the same way every time) and carries on from the row after the checkpoint, so the report
-ends the same as an uninterrupted run's. A chunk that meets an address someone else added
+ends the same as an uninterrupted run's (the sweeper also queues again an import left queued
+that long, in case its message was lost). A chunk that meets an address someone else added
 meanwhile (another import, the subscribe form) rolls back and runs again; any other error stops
 the import as failed at its last checkpoint, and staff resume it from there. A dry run takes
 the same path without the writes.
@@ -71,6 +72,7 @@ def create_subscriber_import(
         lawful_basis=basis,
         dry_run=dry_run,
         created_by=user,
+        heartbeat_at=timezone.now(),
     )
 
 
@@ -125,7 +127,7 @@ def resume_subscriber_import(*, subscriber_import: SubscriberImport) -> bool:
 
     with transaction.atomic():
         moved = SubscriberImport.objects.filter(pk=subscriber_import.pk).move(
-            SubscriberImport.Status.QUEUED, error=""
+            SubscriberImport.Status.QUEUED, error="", heartbeat_at=timezone.now()
         )
         if moved:
             import_subscribers_task.delay_on_commit(subscriber_import.pk)
@@ -145,19 +147,22 @@ def delete_subscriber_imports(*, subscriber_imports) -> int:
 
 
 def requeue_stalled_imports() -> int:
-    """Queue again every running import whose worker stopped checkpointing (killed, or lost
-    with its machine); each carries on from its last checkpoint. Returns how many."""
+    """Queue again every import with no sign of life for IMPORT_LEASE: a running one whose
+    worker stopped checkpointing (killed, or lost with its machine), which carries on from its
+    last checkpoint, and a queued one whose message may be lost (Redis restarted empty); a
+    message too many finds the import taken and does nothing. Returns how many."""
     from .tasks import import_subscribers_task
 
     requeued = 0
-    for pk in SubscriberImport.objects.stalled().values_list("pk", flat=True):
+    for pk, status in SubscriberImport.objects.stalled().values_list("pk", "status"):
+        # Compare and set: a worker that checkpoints or claims it meanwhile keeps it.
+        stalled = SubscriberImport.objects.filter(pk=pk).stalled()
         with transaction.atomic():
-            # Compare and set: a worker that checkpoints meanwhile keeps its import.
-            if (
-                SubscriberImport.objects.filter(pk=pk)
-                .stalled()
-                .move(SubscriberImport.Status.QUEUED)
-            ):
+            if status == SubscriberImport.Status.RUNNING:
+                again = stalled.move(SubscriberImport.Status.QUEUED, heartbeat_at=timezone.now())
+            else:
+                again = stalled.filter(status=status).update(heartbeat_at=timezone.now())
+            if again:
                 import_subscribers_task.delay_on_commit(pk)
                 requeued += 1
     return requeued

@@ -35,9 +35,11 @@ def import_path(subscriber_import: SubscriberImport, filename: str) -> str:
 
 class SubscriberImportQuerySet(MovesQuerySet):
     def stalled(self, now=None) -> Self:
-        """Running, but with no checkpoint for IMPORT_LEASE: its worker died."""
+        """Running with no checkpoint for IMPORT_LEASE (its worker died), or queued that long
+        (its message may be lost)."""
         since = (now or timezone.now()) - IMPORT_LEASE
-        return self.filter(status=SubscriberImport.Status.RUNNING, heartbeat_at__lt=since)
+        waiting = [SubscriberImport.Status.QUEUED, SubscriberImport.Status.RUNNING]
+        return self.filter(status__in=waiting, heartbeat_at__lt=since)
 
 
 class SubscriberImport(Moves, models.Model):
@@ -81,6 +83,7 @@ class SubscriberImport(Moves, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # When it was last queued, or its run last committed a checkpoint: see ``stalled``.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

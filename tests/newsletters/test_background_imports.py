@@ -428,3 +428,23 @@ def test_an_address_someone_else_added_meanwhile_is_updated_not_a_failed_import(
     done = fresh(subscriber_import)
     assert (done.status, done.added, done.updated) == ("done", 2, 1)
     assert calls == [3, 2] and Subscriber.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_message_was_lost_is_queued_again(tasks):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        subscriber_import = imports.start_subscriber_import(
+            file=ContentFile(audience(2), name="audience.csv"),
+            newsletter=NewsletterFactory(),
+            basis="consent",
+            dry_run=False,
+        )
+        tasks.queued.clear()  # Redis restarted empty: the message is gone
+
+        assert imports.requeue_stalled_imports() == 0
+        clock.shift(IMPORT_LEASE + timedelta(seconds=1))
+        assert imports.requeue_stalled_imports() == 1
+        assert imports.requeue_stalled_imports() == 0  # once a lease
+        assert tasks.run() == 1
+
+    assert fresh(subscriber_import).status == "done" and Subscriber.objects.count() == 2
