@@ -1,15 +1,18 @@
 import re
+from datetime import timedelta
 from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing import cards
 from billing.models import Invoice
 from membership import renewals, services
 from membership.models import Membership
+from tests.browser.pages import log_in
 from tests.membership.factories import MembershipFactory, representatives
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,6 +56,15 @@ def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_ma
     expect(fee).to_have_text("£2,500.00")
     axe(page)
     page.get_by_label("Purchase order number").fill("PO-2027-55")
+    page.get_by_role("button", name="Continue").click()
+
+    # Check your answers: nothing is invoiced until the manager confirms.
+    page.wait_for_url("**/membership/renew/check/")
+    page.get_by_role("heading", name="Check your answers before you renew").wait_for()
+    assert page.locator("#check-fee").inner_text().startswith("£2,500.00")
+    assert page.locator("#check-po").inner_text() == "PO-2027-55"
+    assert not Invoice.objects.exists()
+    axe(page)
     page.get_by_role("button", name="Confirm renewal and get invoice").click()
 
     page.wait_for_url("**/membership/account/")
@@ -74,6 +86,67 @@ def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_ma
     page.wait_for_url("**/membership/account/")
     page.get_by_text(f"is confirmed: invoice {invoice.number}").wait_for()
     axe(page)
+
+
+def test_a_business_manager_saves_the_renewal_and_finishes_it_when_the_po_comes(
+    page, axe, user, eager_mail, settings
+):
+    settings.INVOICE_PAYMENT_TERMS_DAYS = 30
+    membership = MembershipFactory(renewal_due=True, managed_by=user, reps=3)
+
+    log_in(page, user.email, "a-strong-user-pass", "/membership/renew/")
+    # This year's three, and one spare box; nothing marked required, the page says what is.
+    rows = page.locator("fieldset[data-rep-row]")
+    assert rows.count() == 4
+    assert page.locator("[data-rep-rows] .asteriskField").count() == 0
+    page.get_by_text("the job title is optional").wait_for()
+    spare = rows.nth(3)
+    spare.get_by_label("Name").fill("Kim Added")
+    spare.get_by_label("Email").fill("kim@example.org")
+    spare.get_by_label("Role").select_option("health")
+    page.get_by_role("button", name="Save and come back later").click()
+
+    page.wait_for_url("**/membership/account/")
+    page.get_by_text("Your renewal is saved, not confirmed").wait_for()
+    axe(page)
+    assert not Invoice.objects.exists()
+    page.get_by_role("button", name="Log out").click()
+
+    # Days later the purchase order number has come, and so has the renewal reminder.
+    renewals.send_renewal_email(membership=membership, template="renewal_reminder")
+    [reminder] = eager_mail
+    link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", reminder.body).group(0)
+    parts = urlsplit(link)
+    page.goto(f"{parts.path}?{parts.query}")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/membership/renew/")
+    page.locator("#renewal-saved").wait_for()
+    assert page.locator("fieldset[data-rep-row]").nth(3).get_by_label("Email").input_value() == (
+        "kim@example.org"
+    )
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/membership/renew/check/")
+    assert page.locator("#check-po").inner_text() == "None: the invoice will not quote one"
+    page.get_by_role("link", name="Change the purchase order number").click()
+    page.wait_for_url("**/membership/renew/#purchase-order")
+    page.get_by_label("Purchase order number").fill("PO-LATE-9")
+    page.get_by_role("button", name="Continue").click()
+
+    page.wait_for_url("**/membership/renew/check/")
+    today = timezone.localdate()
+    assert page.locator("#check-po").inner_text() == "PO-LATE-9"
+    assert page.locator("#check-invoice-date").inner_text() == f"{today:%-d %B %Y}"
+    due = today + timedelta(days=30)
+    assert page.locator("#check-due-date").inner_text() == f"{due:%-d %B %Y}"
+    page.get_by_text("By bank transfer, using the details on the invoice.").wait_for()
+    axe(page)
+    page.get_by_role("button", name="Confirm renewal and get invoice").click()
+
+    page.wait_for_url("**/membership/account/")
+    invoice = Invoice.objects.get()
+    page.get_by_text(f"invoice {invoice.number} has been emailed").wait_for()
+    assert (invoice.po_number, invoice.issued_on, invoice.due_on) == ("PO-LATE-9", today, due)
+    assert Membership.objects.get().representatives.count() == 4
 
 
 def test_the_quote_updates_as_you_type_and_pages_pass_axe(page, axe):

@@ -48,9 +48,10 @@ def test_a_failed_login_shows_an_accessible_error(page, axe, user):
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Log in").click()
 
-    assert page.get_by_text(
-        "The email address and/or password you specified are not correct."
-    ).is_visible()
+    message = "The email address and/or password you specified are not correct."
+    # In the error summary at the top (a link to the field), and on the form.
+    assert page.locator("[data-error-summary]").get_by_role("link", name=message).is_visible()
+    assert page.locator("form").get_by_text(message).is_visible()
     axe(page)
 
 
