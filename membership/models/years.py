@@ -76,7 +76,19 @@ class MembershipYear(models.Model):
     def for_date(cls, day: date | None = None) -> MembershipYear:
         starts_on = cls.start_for(day or timezone.localdate())
         year, _ = cls.objects.get_or_create(
-            starts_on=starts_on, defaults={"ends_on": date(starts_on.year + 1, 3, 31)}
+            starts_on=starts_on,
+            defaults={
+                "ends_on": date(starts_on.year + 1, 3, 31),
+                # A new year keeps the invoice dating staff chose for the year before it (a
+                # callable: asked only when the year is created).
+                "renewal_invoice_dated": lambda: (
+                    cls.objects.filter(starts_on__lt=starts_on)
+                    .order_by("-starts_on")
+                    .values_list("renewal_invoice_dated", flat=True)
+                    .first()
+                    or cls.InvoiceDating.CONFIRMED
+                ),
+            },
         )
         return year
 

@@ -350,3 +350,15 @@ def test_the_invoice_email_says_plainly_how_to_pay(
     assert wording in email.body and wording in html
     assert "also pay" not in email.body and "also pay" not in html
     assert ("Pay by card" in email.body) == bool(stripe_key)
+
+
+def test_a_new_year_keeps_the_invoice_dating_staff_chose_for_the_year_before():
+    year = MembershipYear.for_date(date(2041, 6, 1))  # a year no data migration makes
+    assert year.renewal_invoice_dated == MembershipYear.InvoiceDating.CONFIRMED
+    year.renewal_invoice_dated = MembershipYear.InvoiceDating.YEAR_START
+    year.save()
+
+    following = year.next()
+
+    assert following.starts_on == date(2042, 4, 1)
+    assert following.renewal_invoice_dated == MembershipYear.InvoiceDating.YEAR_START
