@@ -24,18 +24,22 @@ class Problem:
 def _validated(candidate) -> bool:
     # Only what the view has already checked: asking a bound form that nobody validated for its
     # errors would run its validation here (allauth's login form logs in when it is valid).
-    return getattr(candidate, "is_bound", False) and candidate._errors is not None
+    return (
+        isinstance(candidate, (forms.BaseForm, BaseFormSet))
+        and candidate.is_bound
+        and candidate._errors is not None
+    )
 
 
 def _field_target(bound: forms.BoundField) -> str:
-    if bound.is_hidden:
+    if bound.is_hidden or not bound.auto_id:
         return ""
     # A radio or checkbox list labels a group, not one input: link to its first choice.
     return bound.id_for_label or f"{bound.auto_id}_0"
 
 
 def _first_target(form: forms.BaseForm) -> str:
-    return next((_field_target(b) for b in form.visible_fields() if b.auto_id), "")
+    return next(filter(None, (_field_target(b) for b in form.visible_fields())), "")
 
 
 def _joined(row: str, label: str, error) -> str:
@@ -75,10 +79,9 @@ def problems_in(context) -> list[Problem]:
         if id(value) in seen or not _validated(value):
             continue
         seen.add(id(value))
-        if isinstance(value, BaseFormSet):
-            found += _formset_problems(value)
-        elif isinstance(value, forms.BaseForm):
-            found += _form_problems(value)
+        found += (
+            _formset_problems(value) if isinstance(value, BaseFormSet) else _form_problems(value)
+        )
     return found
 
 
