@@ -17,6 +17,7 @@ from tasp import csv
 
 from . import sending, subscriptions
 from .admin_imports import upload_view
+from .admin_reports import SendReportAdmin
 from .editor import IssueForm, IssueImageForm, ItemForm, image_picker
 from .forms import ScheduleForm, SubscriberAdminForm, TestSendForm
 from .models import (
@@ -387,8 +388,16 @@ def subscriber_data(subscriber) -> dict:
 
 
 @admin.register(Send)
-class SendAdmin(admin.ModelAdmin):
-    list_display = ["issue", "newsletter", "status", "scheduled_at", "started_at", "finished_at"]
+class SendAdmin(SendReportAdmin, admin.ModelAdmin):
+    list_display = [
+        "issue",
+        "newsletter",
+        "status",
+        "scheduled_at",
+        "started_at",
+        "finished_at",
+        "report_link",
+    ]
     list_filter = ["status", "newsletter"]
     readonly_fields = [
         "issue",
@@ -400,6 +409,8 @@ class SendAdmin(admin.ModelAdmin):
         "paused_reason",
         "created_by",
         "is_segmented",
+        "tracked",
+        "report_link",
     ]
     # The audience can be thousands of subscribers: their deliveries list them instead.
     exclude = ["html_template", "text_template", "subject", "audience"]

@@ -176,9 +176,10 @@ class Recorder:
         self.last = time.monotonic()
 
     def skip(self, deliveries: list[Delivery]) -> None:
-        """People who left after the send began: they get nothing."""
+        """People who left after the send began: they get nothing, and the report says why."""
         for delivery in deliveries:
             delivery.set_status(Delivery.Status.SKIPPED)
+            delivery.last_error = skip_reason(delivery)
         self.done.extend(deliveries)
 
     def take(self, outcomes: list[Outcome], *, force: bool = False) -> None:
@@ -213,7 +214,7 @@ class Recorder:
             self.sent_ids = []
         if self.done:  # failures and skips: few, so a bulk update is cheap
             Delivery.objects.bulk_update(
-                self.done, ["status", "attempts", "last_error", "retry_after"]
+                self.done, ["status", "attempts", "last_error", "retry_after", "bounced"]
             )
             self.done = []
         if not self.lease.renew():
@@ -227,9 +228,20 @@ def record_failure(delivery: Delivery, error: DeliveryError, *, now, max_attempt
         delivery.set_status(Delivery.Status.FAILED)
         delivery.retry_after = None
         if error.hard_bounce:
+            delivery.bounced = True
             suppress(email=delivery.email, status=Subscriber.Status.BOUNCED)
     else:
         delivery.retry_after = now + timedelta(seconds=backoff_seconds(delivery.attempts))
+
+
+def skip_reason(delivery: Delivery) -> str:
+    """Why someone on the list when the send began was not sent it, in staff's words."""
+    now = Subscriber.Status(delivery.subscriber.status)
+    if now == Subscriber.Status.ACTIVE:
+        return "Left this list after the send began"
+    if now == Subscriber.Status.UNSUBSCRIBED:
+        return "Unsubscribed from everything after the send began"
+    return f"Address marked {now.label.lower()} after the send began"
 
 
 def message_for(template: MimeTemplate, delivery: Delivery):

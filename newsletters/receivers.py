@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from membership.signals import membership_activated, representatives_changed
 
-from . import subscriptions
+from . import reports, subscriptions
 
 # ESP events that mean: stop mailing this address.
 SUPPRESSING_EVENTS = {
@@ -26,3 +26,6 @@ def handle_esp_event(sender, event, esp_name, **kwargs):
     suppressed_as = SUPPRESSING_EVENTS.get(event.event_type)
     if suppressed_as and event.recipient:
         subscriptions.suppress(email=event.recipient, status=suppressed_as)
+    if event.event_type == "bounced" and event.recipient:  # the send's report counts it
+        reason = event.mta_response or event.description or ""
+        reports.record_late_bounce(email=event.recipient, reason=reason)

@@ -27,6 +27,7 @@ from django.utils.html import escape
 NAME = "%%TASP_NAME%%"
 UNSUBSCRIBE_URL = "%%TASP_UNSUBSCRIBE_URL%%"
 PREFERENCES_URL = "%%TASP_PREFERENCES_URL%%"
+OPEN_CODE = "%%TASP_OPEN%%"  # a tracked send's pixel: a random code per message (engagement.py)
 CRLF = b"\r\n"
 
 
@@ -175,9 +176,16 @@ class MimeTemplate:
     Both take their headers from ``list_headers`` and ``personal_headers``."""
 
     def __init__(
-        self, rendered: RenderedIssue, *, newsletter, send_header: str, test: bool = False
+        self,
+        rendered: RenderedIssue,
+        *,
+        newsletter,
+        send_header: str,
+        test: bool = False,
+        open_code=None,
     ):
         self.rendered = rendered
+        self.open_code = open_code  # makes each message's OPEN_CODE, when the send is tracked
         self.newsletter = newsletter
         self.send_header = send_header
         self.domain = newsletter.from_email.rsplit("@", 1)[-1]
@@ -204,6 +212,8 @@ class MimeTemplate:
         name = one_line(recipient.name)
         urls = personal_urls(recipient.token, recipient.unsubscribe_token)
         html, text = self.rendered.fill(name=name, urls=urls)
+        if self.open_code:
+            html = html.replace(OPEN_CODE, self.open_code())
         to = formataddr((name, one_line(recipient.email)))
         return (
             to,

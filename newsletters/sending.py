@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tasp.mail import send_templated_email
 
+from . import engagement
 from .delivering import ConcurrentSender, Lease, Recorder, connections, message_for
 from .models import (
     Batch,
@@ -114,6 +115,8 @@ def start_send(*, send_id: int) -> list[Batch]:
         if send.status != Send.Status.SCHEDULED:
             return []
         rendered = RenderedIssue.render(send.issue, send.newsletter)
+        if settings.NEWSLETTER_TRACKING:  # counted links and a pixel, made once for the send
+            rendered = engagement.track(rendered, send=send)
         send.subject, send.html_template, send.text_template = (
             rendered.subject,
             rendered.html,
@@ -136,7 +139,7 @@ def start_send(*, send_id: int) -> list[Batch]:
                 for chunk in (ids[i : i + batch_size] for i in range(0, len(ids), batch_size))
             ]
         )
-        send.save(update_fields=["subject", "html_template", "text_template"])
+        send.save(update_fields=["subject", "html_template", "text_template", "tracked"])
         send.move_to(Send.Status.SENDING, started_at=timezone.now())
         Issue.objects.filter(pk=send.issue_id).move(Issue.Status.SENDING)
         if not batches:
@@ -163,6 +166,7 @@ def send_batch(*, batch_id: int) -> None:
         RenderedIssue(send.subject, send.html_template, send.text_template),
         newsletter=send.newsletter,
         send_header=send.header_id,
+        open_code=engagement.open_codes(send),
     )
     subscribed = Subscription.objects.filter(
         subscriber=OuterRef("subscriber_id"),
@@ -319,6 +323,9 @@ def finish_send_if_done(*, send_id: int) -> bool:
     if Send.objects.filter(pk=send_id).move(Send.Status.SENT, finished_at=timezone.now()):
         send = Send.objects.get(pk=send_id)
         Issue.objects.filter(pk=send.issue_id).move(Issue.Status.SENT)
+        from .tasks import email_send_report_task
+
+        email_send_report_task.delay_on_commit(send_id)  # staff hear how it went
     return True
 
 

@@ -17,6 +17,7 @@ from tasp.mail import send_templated_email
 from .models import (
     ErasedAddress,
     Newsletter,
+    PendingSignup,
     Subscriber,
     Subscription,
 )
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 CONSENT_WORDING = (
     "Yes, email me the newsletters I have ticked. I can unsubscribe at any time "
-    "with the link in every email."
+    "with the link in every email. The privacy notice says what is kept about me and why."
 )
 
 
@@ -42,27 +43,28 @@ def request_subscription(
     options: dict | None = None,
 ) -> None:
     """Record the request and email a confirmation link; says nothing about known addresses.
-    ``options`` travel in the signed link and reach ``subscription_confirmed`` listeners."""
+    The details wait on the server (``PendingSignup``) and the link carries only a random
+    token; ``options`` are kept with them and reach ``subscription_confirmed`` listeners."""
     subscriber, _ = Subscriber.objects.select_for_update().get_or_create(
         email__iexact=email.strip(),
         defaults={"email": email, "name": name, "organisation": organisation},
     )
     if subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
         return  # never mail an address that bounced or complained
-    token = signing.TimestampSigner(salt="newsletters.confirm").sign_object(
-        {
-            "id": subscriber.pk,
-            "email": subscriber.email,
-            "lists": [n.pk for n in newsletters],
-            "name": name,
-            "organisation": organisation,
-            "ip": ip,
-            "options": options or {},
-            # To the microsecond (the signature's own timestamp has whole seconds): what the
-            # subscriber does after this moment outranks the link.
-            "issued": timezone.now().isoformat(),
-        }
+    token, now = PendingSignup.new_token(), timezone.now()
+    signup = PendingSignup.objects.create(
+        token_digest=PendingSignup.digest_of(token),
+        subscriber=subscriber,
+        email=subscriber.email,
+        name=name,
+        organisation=organisation,
+        ip=ip,
+        options=options or {},
+        # To the microsecond: what the subscriber does after this moment outranks the link.
+        created_at=now,
+        expires_at=now + PendingSignup.lifetime(),
     )
+    signup.newsletters.set(newsletters)
     from django.urls import reverse
 
     send_templated_email(
@@ -78,6 +80,56 @@ def request_subscription(
 
 class ConfirmationRefused(Exception):
     """A genuine confirmation link overtaken by what the subscriber did since; says what."""
+
+
+CONFIRM_SALT = "newsletters.confirm"
+
+
+def _requested(token: str) -> dict | None:
+    """What a live confirmation link asks for, as a dict (subscriber id, email, list ids, name,
+    organisation, ip, options, issued); None for a bad or expired link.
+
+    Links carry a random token whose details wait in a ``PendingSignup``. Links sent before
+    that carried the details themselves, signed (they always hold the signer's ":"): they keep
+    working until they expire as they always did, NEWSLETTER_CONFIRM_MAX_AGE after sending."""
+    if signing.TimestampSigner().sep not in token:
+        signup = PendingSignup.objects.live().for_token(token).first()
+        if signup is None:
+            return None
+        return {
+            "id": signup.subscriber_id,
+            "email": signup.email,
+            "lists": [n.pk for n in signup.newsletters.all()],
+            "name": signup.name,
+            "organisation": signup.organisation,
+            "ip": signup.ip,
+            "options": signup.options,
+            "issued": signup.created_at,
+        }
+    try:
+        data = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(
+            token, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    return {**data, "issued": _issued_at(token, data)}
+
+
+def purge_expired_signups(now=None) -> int:
+    """Delete sign-ups whose link has expired, with the details they held, and the address of
+    anyone who asked and never confirmed (on no list, sent nothing, no other live sign-up);
+    beat runs it hourly. Returns how many sign-ups went."""
+    expired = PendingSignup.objects.expired(now)
+    asked = set(expired.values_list("subscriber_id", flat=True))
+    _, deleted = expired.delete()
+    Subscriber.objects.filter(
+        pk__in=asked,
+        status=Subscriber.Status.PENDING,
+        subscriptions__isnull=True,
+        deliveries__isnull=True,
+        pending_signups__isnull=True,
+    ).delete()
+    return deleted.get(PendingSignup._meta.label, 0)
 
 
 def _issued_at(token: str, data: dict) -> datetime:
@@ -101,17 +153,14 @@ class PendingConfirmation:
 def read_confirmation(*, token: str) -> PendingConfirmation | None:
     """The subscriber and lists a confirmation link names, and whether it has done its work;
     None when the link is bad, old or no longer matches the subscriber."""
-    try:
-        data = signing.TimestampSigner(salt="newsletters.confirm").unsign_object(
-            token, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
-        )
-    except signing.BadSignature:
+    data = _requested(token)
+    if data is None:
         return None
     subscriber = Subscriber.objects.filter(pk=data["id"]).first()
     if subscriber is None or subscriber.email != data["email"]:
         return None
     newsletters = list(Newsletter.objects.filter(pk__in=data.get("lists", [])))
-    issued = _issued_at(token, data)
+    issued = data["issued"]
     started = set(
         Subscription.objects.filter(
             subscriber=subscriber,
@@ -135,18 +184,15 @@ def confirm_subscription(*, token: str) -> Subscriber | None:
     A link works once: a list it already started, or one left after the link was sent, is not
     touched again, and a link sent before the subscriber unsubscribed from everything raises
     ``ConfirmationRefused``, so an old link posted again never undoes an unsubscribe."""
-    try:
-        data = signing.TimestampSigner(salt="newsletters.confirm").unsign_object(
-            token, max_age=settings.NEWSLETTER_CONFIRM_MAX_AGE
-        )
-    except signing.BadSignature:
+    data = _requested(token)
+    if data is None:
         return None
     subscriber = Subscriber.objects.select_for_update().filter(pk=data["id"]).first()
     if subscriber is None or subscriber.email != data["email"]:
         return None
     if subscriber.status in (Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED):
         return None
-    issued = _issued_at(token, data)
+    issued = data["issued"]
     if subscriber.unsubscribed_at and subscriber.unsubscribed_at > issued:
         raise ConfirmationRefused(
             "You unsubscribed after we sent this confirmation link, so it no longer subscribes "

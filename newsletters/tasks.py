@@ -60,3 +60,17 @@ def requeue_stalled_imports_task() -> None:
     from .imports import requeue_stalled_imports
 
     requeue_stalled_imports()
+
+
+@shared_task
+def email_send_report_task(send_id: int) -> None:
+    from .reports import email_send_report
+
+    email_send_report(send_id=send_id)
+
+
+@shared_task
+def purge_expired_signups_task() -> None:
+    from .subscriptions import purge_expired_signups
+
+    purge_expired_signups()

@@ -1,4 +1,7 @@
+import base64
+
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -9,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 
 from tasp.feeds import AtomFeed
 
-from . import subscriptions
+from . import engagement, subscriptions
 from .forms import PreferencesForm, SubscribeForm
 from .models import Issue, Newsletter, Subscriber
 from .rendering import TEST_TOKEN
@@ -182,10 +185,11 @@ def preferences(request, token):
     current = Newsletter.objects.filter(
         subscriptions__subscriber=subscriber, subscriptions__unsubscribed_at__isnull=True
     )
+    subscribed = list(current)  # shown as they are now, whatever the form was sent with
     form = PreferencesForm(
         request.POST or None,
         subscriber=subscriber,
-        initial={"name": subscriber.name, "newsletters": list(current)},
+        initial={"name": subscriber.name, "newsletters": subscribed},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -220,6 +224,31 @@ def preferences(request, token):
             "subscriber": subscriber,
             "token": token,
             "options": options,
+            "subscribed": subscribed,
             "consent_wording": subscriptions.CONSENT_WORDING,
         },
     )
+
+
+# A transparent 1x1 GIF: the open pixel's answer, whether or not anything was counted.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@require_safe
+@cache_control(private=True, no_store=True)
+def opened(request, send_id, code):
+    """A tracked email's pixel: its message's first load counts one open of the send (a HEAD
+    request, as link checkers send, counts nothing)."""
+    if request.method == "GET":
+        engagement.record_open(send_id=send_id, code=code)
+    return HttpResponse(PIXEL, content_type="image/gif")
+
+
+@require_safe
+@cache_control(private=True, no_store=True)
+def follow_link(request, token):
+    """A tracked email's link: counts a click on it, then goes where it went in the email."""
+    url = engagement.follow_link(token=token, count=request.method == "GET")
+    if url is None:
+        return render(request, "newsletters/bad_link.html", status=404)
+    return HttpResponseRedirect(url)

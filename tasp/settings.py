@@ -333,6 +333,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "membership.tasks.lapse_unpaid_task",
         "schedule": 6 * 60 * 60.0,
     },
+    "signup-purge": {"task": "newsletters.tasks.purge_expired_signups_task", "schedule": 3600.0},
     "start-due-newsletter-sends": {
         "task": "newsletters.tasks.start_due_sends_task",
         "schedule": 60.0,
@@ -446,9 +447,8 @@ for _folder in (VAR_DIR, EMAIL_OUTBOX_DIR):
 
 # --- Newsletters ---
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
-# A batch's worker holds a lease this long, renewing it as it goes; one that dies is sent by
-# another worker once its lease has run out and the sweeper (every NEWSLETTER_SWEEP_SECONDS)
-# has queued it again. Each worker sends over this many SMTP connections at once.
+# A batch's worker holds a lease this long, renewing it; a dead worker's batch goes to another once
+# the lease runs out and the sweeper queues it again. Each sends over this many SMTP connections.
 NEWSLETTER_BATCH_LEASE = env.int("NEWSLETTER_BATCH_LEASE", default=30)  # seconds
 NEWSLETTER_SMTP_CONNECTIONS = env.int("NEWSLETTER_SMTP_CONNECTIONS", default=4)
 NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
@@ -458,7 +458,8 @@ NEWSLETTER_MAX_CONNECTION_FAILURES = env.int("NEWSLETTER_MAX_CONNECTION_FAILURES
 NEWSLETTER_MAX_RATE = env.int("NEWSLETTER_MAX_RATE", default=0)  # messages/second; 0 = no limit
 NEWSLETTER_ERROR_THRESHOLD = env.float("NEWSLETTER_ERROR_THRESHOLD", default=0.2)
 NEWSLETTER_ERROR_MINIMUM = env.int("NEWSLETTER_ERROR_MINIMUM", default=50)
-NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600
+NEWSLETTER_CONFIRM_MAX_AGE = 7 * 24 * 3600  # then an unconfirmed sign-up is deleted
+NEWSLETTER_TRACKING = env.bool("NEWSLETTER_TRACKING", default=True)  # opens, clicks: per send
 
 # --- Vacancies ---
 VACANCY_JOB_PACK_MAX_BYTES = env.int("VACANCY_JOB_PACK_MAX_BYTES", default=5 * 1024 * 1024)

@@ -23,6 +23,7 @@ class PagesSitemap(SiteSitemap):
             "vacancies:index",
             "events:index",
             "resources:index",
+            "privacy",
         ]
 
     def location(self, item):

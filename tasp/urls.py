@@ -27,6 +27,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("favicon.ico", views.favicon),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("membership/", include("membership.urls")),

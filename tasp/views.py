@@ -23,6 +23,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: what it says about retention and counting follows the settings."""
+    return render(
+        request,
+        "privacy.html",
+        {
+            "tracking": settings.NEWSLETTER_TRACKING,
+            "confirm_days": settings.NEWSLETTER_CONFIRM_MAX_AGE // (24 * 3600),
+            "access_requirements_days": settings.EVENTS_ACCESS_REQUIREMENTS_DAYS,
+        },
+    )
+
+
 # Private and per-person pages stay out of search engines; everything else is in the sitemap.
 ROBOTS_DISALLOW = [
     "/admin/",

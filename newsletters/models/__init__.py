@@ -13,6 +13,7 @@ from .content import (  # noqa: F401
     html_to_text,
     sanitise_html,
 )
+from .engagement import SendLink, SendOpen  # noqa: F401
 from .imports import (  # noqa: F401
     IMPORT_LEASE,
     SubscriberImport,
@@ -27,6 +28,7 @@ from .sends import (  # noqa: F401
     SendQuerySet,
     backoff_seconds,
 )
+from .signups import PendingSignup, PendingSignupQuerySet  # noqa: F401
 from .subscribers import (  # noqa: F401
     UNSUBSCRIBE_SALT,
     ErasedAddress,

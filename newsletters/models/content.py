@@ -96,6 +96,12 @@ class Newsletter(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(unique=True)
     description = models.TextField(blank=True)
+    frequency = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="How often it is sent, as readers see it: “Quarterly”, “When a vacancy is "
+        "published”. Shown on the subscribe form and preferences page.",
+    )
     from_name = models.CharField(max_length=120, default="TASP")
     from_email = models.EmailField(default="newsletter@tasp.example.org")
     reply_to = models.EmailField(blank=True)

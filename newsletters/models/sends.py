@@ -56,6 +56,9 @@ class Send(Moves, models.Model):
     # send starts) receive it. Other apps use it to send a list different content per reader.
     is_segmented = models.BooleanField(default=False)
     audience = models.ManyToManyField(Subscriber, blank=True, related_name="+")
+    # Set when the send starts with NEWSLETTER_TRACKING on: its email then carries a pixel and
+    # counted links, and its report shows opens and clicks (newsletters/engagement.py).
+    tracked = models.BooleanField("opens and clicks counted", default=False, editable=False)
 
     objects = SendQuerySet.as_manager()
 
@@ -199,6 +202,9 @@ class Delivery(Moves, models.Model):
     retry_after = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=250, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The address was refused for good: a "no such mailbox" reply to this message, or an ESP's
+    # bounce report after it was sent. The subscriber is suppressed either way.
+    bounced = models.BooleanField(default=False)
 
     objects = DeliveryQuerySet.as_manager()
 
