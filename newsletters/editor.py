@@ -42,8 +42,6 @@ FORMATTING = {
 WELCOME_EXTENSIONS = FORMATTING
 ITEM_EXTENSIONS = {**FORMATTING, "Heading": {"levels": [4]}}
 
-LINK_SCHEMES = ("http", "https", "mailto")
-
 
 class EditorWidget(AdminProseEditorWidget):
     """The configurable editor with the site's own extension (static/js/issue-editor.js): no
