@@ -23,7 +23,8 @@ def test_a_login_code_request_is_mailed_by_a_worker(client, user, smtp_server, c
     assert received["message"]["Subject"] == "TASP: Sign-In Code"
     text = received["message"].get_body(("plain",)).get_content()
     html = received["message"].get_body(("html",)).get_content()
-    assert "Your sign-in code is listed below" in text
+    assert "Your code to log in is below" in text
+    assert "/accounts/magic-link/login/?token=" in text  # and a link, beside the code
     assert settings.CHARITY["name"] in html
 
 
