@@ -2,7 +2,8 @@
 
     python manage.py bench_send --subscribers 20000 --workers 2
 
-Prints messages per second, the workers' peak memory and SQL queries per 1,000 messages. Needs
+Prints messages per second, the same for Postfix's C client (smtp-source, 8 sessions) to the same
+sink and their ratio, the workers' peak memory and SQL queries per 1,000 messages. Needs
 DATABASE_URL (PostgreSQL), REDIS_URL and Postfix's ``smtp-sink`` (``make bench`` sets these up).
 Its data (a "bench" list, its subscribers and issue) is removed afterwards.
 """
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -25,6 +27,8 @@ from newsletters import sending
 from newsletters.models import Issue, Item, Newsletter, Section, Send, Subscriber, Subscription
 
 QUERY_COUNTER = "bench:queries"
+REFERENCE_SESSIONS = 8
+REFERENCE_SIZE = 38 * 1024  # the benchmark issue's message, near enough
 
 
 class Command(BaseCommand):
@@ -89,7 +93,11 @@ class Command(BaseCommand):
                 for n in range(options["workers"])
             ]
             processes += workers
-            time.sleep(3)  # let the workers connect before the first batch is queued
+            # The C client first (the workers connect meanwhile), then again after the send:
+            # the machine's load may change during the run, and the ratio is to their mean.
+            before = reference_rate(
+                sink, port, messages=options["subscribers"], size=REFERENCE_SIZE
+            )
             from tasp.celery import app
 
             app.conf.task_default_queue = queue
@@ -106,12 +114,18 @@ class Command(BaseCommand):
             queries = int(store.get(QUERY_COUNTER) or 0)
             rate = progress["sent"] / seconds
             size = len(sample_message(send))
+            after = reference_rate(sink, port, messages=progress["sent"], size=REFERENCE_SIZE)
+            reference = (before + after) / 2
             self.stdout.write(
                 f"subscribers: {options['subscribers']}  workers: {options['workers']}  "
                 f"batch size: {options['batch_size']}\n"
                 f"message size: {size / 1024:.0f} KB (text + HTML)\n"
                 f"sent: {progress['sent']}  failed: {progress['failed']}  in {seconds:.1f} s\n"
                 f"messages per second: {rate:.0f}\n"
+                f"reference, Postfix's smtp-source with {REFERENCE_SESSIONS} sessions, same "
+                f"sink and size, before and after: {reference:.0f} messages per second "
+                f"({before:.0f}, {after:.0f})\n"
+                f"ratio to the reference: {rate / reference:.2f}\n"
                 f"peak worker memory: {max(peaks):.0f} MB (each: {', '.join(f'{p:.0f}' for p in peaks)})\n"
                 f"SQL queries per 1,000 messages: {1000 * queries / max(progress['sent'], 1):.1f}"
             )
@@ -180,16 +194,44 @@ class Command(BaseCommand):
 def sample_message(send) -> bytes:
     from newsletters.rendering import MimeTemplate, Recipient, RenderedIssue
 
+    from newsletters import engagement
+
     template = MimeTemplate(
         RenderedIssue(send.subject, send.html_template, send.text_template),
         newsletter=send.newsletter,
         send_header=send.header_id,
+        open_code=engagement.open_codes(send),
     )
     return template.build(
         Recipient(
             email="bench@example.com", name="Bench Reader", token="x" * 40, message_id="<x@y>"
         )
     )
+
+
+def reference_rate(sink: str, port: int, *, messages: int, size: int) -> float:
+    """The same number of messages of the same size to the same sink from Postfix's C client,
+    ``smtp-source``, over REFERENCE_SESSIONS connections kept open (``-d``): about the most the
+    sink takes on this machine, so the project's rate is reported as a ratio to it."""
+    source = shutil.which("smtp-source") or str(Path(sink).with_name("smtp-source"))
+    command = [
+        source,
+        "-d",
+        "-s",
+        str(REFERENCE_SESSIONS),
+        "-m",
+        str(messages),
+        "-l",
+        str(size),
+        "-f",
+        "bench@tasp.example.org",
+        "-t",
+        "reader@example.com",
+        f"127.0.0.1:{port}",
+    ]
+    started = time.monotonic()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return messages / (time.monotonic() - started)
 
 
 def free_port() -> int:
