@@ -192,9 +192,8 @@ class Command(BaseCommand):
 
 
 def sample_message(send) -> bytes:
-    from newsletters.rendering import MimeTemplate, Recipient, RenderedIssue
-
     from newsletters import engagement
+    from newsletters.rendering import MimeTemplate, Recipient, RenderedIssue
 
     template = MimeTemplate(
         RenderedIssue(send.subject, send.html_template, send.text_template),
