@@ -54,7 +54,7 @@ def _link_as_text(match: re.Match) -> str:
     href, label = unescape(match.group(1)), match.group(2)
     if unescape(strip_tags(label)).strip() in (href, href.removeprefix("mailto:")):
         return label  # the address is the text already
-    return f"{label} ({href})"
+    return f"{label} ({match.group(1)})"  # still escaped: the whole text is unescaped once
 
 
 def _image_as_text(match: re.Match) -> str:

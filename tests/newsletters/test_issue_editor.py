@@ -211,3 +211,14 @@ def test_the_picker_is_for_staff(client, user):
     assert client.get(url).status_code == 302
     client.force_login(user)
     assert client.get(url).status_code == 302
+
+
+def test_a_link_with_an_ampersand_reads_once_unescaped_in_the_text_and_the_preheader():
+    from newsletters.models.content import html_to_text
+
+    html = '<p>See <a href="https://x.example.org/?a=1&amp;b=2">the page</a> &amp; more</p>'
+
+    assert html_to_text(html) == "See the page (https://x.example.org/?a=1&b=2) & more"
+    assert IssueFactory(welcome=html).summary.startswith(
+        "See the page (https://x.example.org/?a=1&b=2)"
+    )
