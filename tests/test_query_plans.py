@@ -80,17 +80,20 @@ def big_archive(settings):
         yield
 
 
+# Not checked: a page far down a list (?page=250) and the sitemap read a large share of the
+# table whatever the plan, and there a top-N sort of the open rows is the planner's right choice
+# (both are in make bench-pages, and kept in the page cache).
 def public_pages() -> list[str]:
     issue = Issue.objects.archived().order_by("-issued_on", "-id").first()
     vacancy = Vacancy.objects.open().order_by("-published_at").first()
     return [
         "/",
         "/newsletters/",
-        "/newsletters/?page=500",
+        "/newsletters/?page=2",
         issue.get_absolute_url(),
         "/newsletters/feed/",
         "/vacancies/",
-        "/vacancies/?page=250",
+        "/vacancies/?page=2",
         "/vacancies/?sort=newest",
         "/vacancies/?role_type=independent_scrutineer&region=yorkshire",
         vacancy.get_absolute_url(),
@@ -98,7 +101,6 @@ def public_pages() -> list[str]:
         "/membership/",
         "/events/",
         "/resources/",
-        "/sitemap.xml",
     ]
 
 
