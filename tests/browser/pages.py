@@ -39,17 +39,25 @@ def staff_page(browser, live_server, staff_user, **context_options):
     return admin
 
 
+_LAST_PERIOD: dict[str, int] = {}
+
+
 def totp_code(secret: str) -> str:
     """The authenticator app's current code for ``secret``; waits for a fresh period when the
-    current one has less than five seconds left, so the code is still good when it arrives."""
+    current one has less than five seconds left, so the code is still good when it arrives, or
+    when this session already used this period's code (allauth refuses a code used before)."""
     import time
 
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    if app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD < 5:
-        time.sleep(5)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    period = app_settings.TOTP_PERIOD
+    while (
+        period - time.time() % period < 5 or _LAST_PERIOD.get(secret) == int(time.time()) // period
+    ):
+        time.sleep(0.5)
+    _LAST_PERIOD[secret] = counter = int(time.time()) // period
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 MAX_PAGES = 150
