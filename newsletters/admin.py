@@ -147,12 +147,18 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
         rows = format_html_join(
             "",
             '<div class="tasp-send" data-progress-url="{}"><strong>{}</strong>: '
-            '<span class="tasp-send-status">{}</span></div>',
+            '<span class="tasp-send-status">{}</span>{}</div>',
             (
                 (
                     reverse("admin:newsletters_send_progress", args=[send.pk]),
                     send.newsletter,
                     send.get_status_display(),
+                    format_html(
+                        ' · <a href="{}">Send report</a>',
+                        reverse("admin:newsletters_send_report", args=[send.pk]),
+                    )
+                    if send.started_at
+                    else "",
                 )
                 for send in obj.sends.select_related("newsletter")
             ),

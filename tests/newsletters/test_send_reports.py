@@ -301,3 +301,12 @@ def test_an_esp_bounce_long_after_any_message_is_charged_to_none(newsletter):
 
     assert reports.record_late_bounce(email="reader@example.org") is False
     assert reports.report_for(send).bounced == 0
+
+
+def test_the_issue_page_links_each_started_send_to_its_report(staff_client, mixed_send):
+    response = staff_client.get(
+        reverse("admin:newsletters_issue_change", args=[mixed_send.issue_id])
+    )
+
+    report = reverse("admin:newsletters_send_report", args=[mixed_send.pk])
+    assert f'<a href="{report}">Send report</a>' in response.content.decode()
