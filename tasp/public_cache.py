@@ -43,6 +43,11 @@ TOPIC_MODELS = {
 }  # fmt: skip
 
 
+# A generation number outlives any page kept under it (PUBLIC_PAGE_CACHE_SECONDS), so one that
+# lapses after a quiet month cannot bring an old page back; it does not stay for ever.
+GENERATION_SECONDS = 30 * 24 * 3600
+
+
 def generation_key(topic: str) -> str:
     return f"{PREFIX}:generation:{topic}"
 
@@ -54,11 +59,11 @@ def changed(*topics: str) -> None:
     for topic in topics:
         key = generation_key(topic)
         try:
-            if not cache.add(key, 2, timeout=None):
+            if not cache.add(key, 2, timeout=GENERATION_SECONDS):
                 try:
                     cache.incr(key)
                 except ValueError:  # evicted between add and incr
-                    cache.set(key, 2, timeout=None)
+                    cache.set(key, 2, timeout=GENERATION_SECONDS)
         except Exception:
             logger.warning("Could not renew the cached %s pages", topic, exc_info=True)
 
