@@ -61,6 +61,7 @@ class Command(BaseCommand):
         newsletter, issue = self.make_data(options["subscribers"])
         processes = [subprocess.Popen([sink, "-u", "nobody", f"127.0.0.1:{port}", "1024"])]
         try:
+            wait_for_port(port)  # the C client starts at once; the sink must be listening
             env = {
                 **os.environ,
                 "EMAIL_URL": f"smtp://127.0.0.1:{port}",
@@ -231,6 +232,18 @@ def reference_rate(sink: str, port: int, *, messages: int, size: int) -> float:
     started = time.monotonic()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return messages / (time.monotonic() - started)
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise CommandError(f"The SMTP sink did not listen on port {port}.") from None
+            time.sleep(0.1)
 
 
 def free_port() -> int:
