@@ -348,22 +348,10 @@ def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
 def test_a_recipient_refused_at_rcpt_is_still_failed_and_bounced(
     newsletter, settings, smtp_server, retries
 ):
-    class NoSuchUser:
-        def __init__(self, recorder, gone):
-            self.recorder, self.gone = recorder, gone
-
-        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-            if address == self.gone:
-                return "550 5.1.1 No such user"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-
-        async def handle_DATA(self, server, session, envelope):
-            return await self.recorder.handle_DATA(server, session, envelope)
-
     readers, _send, batch = start(newsletter, 3)
     gone = readers[1]
-    controller, settings.EMAIL_PORT = start_smtp_server(NoSuchUser(smtp_server, gone.email))
+    refuser = RefusesOneAddress(smtp_server, unknown=gone.email, pipelining=False)
+    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
     try:
         sending.send_batch(batch_id=batch.pk)
     finally:
