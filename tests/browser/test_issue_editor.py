@@ -40,6 +40,16 @@ def picture(path) -> str:
     return str(path)
 
 
+def settled(editor, condition: str) -> None:
+    """Wait until the editor's own state (not only the page's selection) meets `condition`, a JS
+    expression over `s`, its selection: keys the browser handles itself (End, Shift+Arrow) reach
+    the editor's state a moment later, and a key the editor handles (Enter) acts on that state."""
+    editor.page.wait_for_function(
+        f"el => {{ const s = el.editor.state.selection; return {condition}; }}",
+        arg=editor.element_handle(),
+    )
+
+
 def type_in(editor, *lines: str) -> None:
     """Type into a prose editor as a person does: each line, then Enter."""
     editor.click()
@@ -85,13 +95,20 @@ def test_staff_write_an_issue_in_the_editor_and_every_part_keeps_it(
     # A link on the last words: select them, then the editor's link button.
     for _ in "the guidance":
         welcome.press("Shift+ArrowLeft")
+    settled(welcome, f"s.to - s.from === {len('the guidance')}")
     admin.locator(".field-welcome").get_by_role("button", name="insert link").click()
     admin.get_by_label("URL").fill(f"{live_server.url}/newsletters/")
     admin.get_by_role("button", name="Update").click()
+    link = welcome.get_by_role("link", name="the guidance")
+    link.wait_for()
 
-    # An image: the editor's image dialog, Browse… to upload it with its description.
+    # An image on a line of its own after the link: the caret to the end of the line, as a
+    # person does, then a new line.
+    link.click()
     welcome.press("End")
+    settled(welcome, "s.empty && s.$from.parentOffset === s.$from.parent.content.size")
     welcome.press("Enter")
+    settled(welcome, "s.empty && s.$from.parent.content.size === 0")
     admin.locator(".field-welcome").get_by_role("button", name="figure").click()
     with admin.expect_popup() as opened:
         admin.get_by_role("button", name="Browse...").click()
@@ -104,8 +121,12 @@ def test_staff_write_an_issue_in_the_editor_and_every_part_keeps_it(
     picker.get_by_label("Alternative text:").fill("Delegates at the 2026 conference")
     picker.get_by_role("button", name="Upload").click()
     axe(picker)
+    insert = picker.get_by_role("button", name=re.compile("^Insert “Delegates"))
+    insert.wait_for()
+    # The picker closes itself on this click; a mouse click's later steps would then find the
+    # page gone, so the click is dispatched in one step.
     with picker.expect_event("close"):
-        picker.get_by_role("button", name=re.compile("^Insert “Delegates")).click()
+        insert.dispatch_event("click")
     assert admin.get_by_label("Alternative Text").input_value() == (
         "Delegates at the 2026 conference"
     )
