@@ -6,18 +6,16 @@ A worker that dies leaves a lease that runs out; the sweeper (``sending.requeue_
 then queues the batch again and another worker takes it. Another worker never sends a batch
 whose lease is live, so never a row someone else is sending.
 
-Within a batch, messages are built in the calling thread and sent by ``ConcurrentSender``'s
-threads, each with a connection of its own (``NEWSLETTER_SMTP_CONNECTIONS`` to an SMTP server;
-one to any other email backend), so the wait for one server reply overlaps the others. The
-threads only write to sockets; the calling thread records outcomes (``Recorder``) every few
-hundred messages or seconds, in short transactions, and renews the lease as it does. A worker
-killed mid-batch repeats at most what it sent since its last record.
+Within a batch, one thread builds each message and hands it to the sender (``open_sender``):
+``NEWSLETTER_SMTP_CONNECTIONS`` pipelined connections to an SMTP server driven together
+(newsletters/pipelining.py), or one connection to any other email backend. The same thread
+records outcomes (``Recorder``) every few hundred messages or seconds, in short transactions,
+and renews the lease as it does. A worker killed mid-batch repeats at most what it sent since
+its last record.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -28,9 +26,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Batch, Delivery, Send, Subscriber, backoff_seconds
+from .pipelining import PipelinedSMTP
 from .rendering import MimeTemplate, Recipient
 from .subscriptions import suppress
-from .transport import SMTP_BACKEND, DeliveryError, open_transport
+from .transport import SMTP_BACKEND, BackendSender, DeliveryError, Outcome
 
 RECORD_EVERY_MESSAGES = 250
 RECORD_EVERY_SECONDS = 2.0
@@ -80,87 +79,6 @@ def lease_length() -> timedelta:
     return timedelta(seconds=settings.NEWSLETTER_BATCH_LEASE)
 
 
-@dataclass
-class Outcome:
-    delivery: Delivery
-    error: DeliveryError | None = None
-
-
-class ConcurrentSender:
-    """Threads that each hold a connection and send what ``submit`` is given, in any order.
-
-    ``stopped`` holds the first error that is not about a recipient (no server, our sender
-    refused): from then on nothing more is sent, and what was waiting stays unsent.
-    """
-
-    def __init__(self, connections: int):
-        self.connections = connections
-        self.jobs: queue.Queue = queue.Queue(maxsize=connections * 4)
-        self.outcomes: queue.SimpleQueue = queue.SimpleQueue()
-        self.stop = threading.Event()
-        self.stopped: DeliveryError | None = None
-        self.threads = [
-            threading.Thread(target=self._run, name=f"smtp-{n}", daemon=True)
-            for n in range(connections)
-        ]
-
-    def __enter__(self) -> ConcurrentSender:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for _ in self.threads:
-            self.jobs.put(None)
-        for thread in self.threads:
-            thread.join()
-
-    def submit(self, delivery: Delivery, send_one) -> bool:
-        """Queue ``send_one(transport)`` for ``delivery``; False once sending has stopped."""
-        while not self.stop.is_set():
-            try:
-                self.jobs.put((delivery, send_one), timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def done(self) -> list[Outcome]:
-        """The outcomes that came in since the last call."""
-        outcomes = []
-        while True:
-            try:
-                outcomes.append(self.outcomes.get_nowait())
-            except queue.Empty:
-                return outcomes
-
-    def _halt(self, error: DeliveryError) -> None:
-        if self.stopped is None:
-            self.stopped = error
-        self.stop.set()
-
-    def _run(self) -> None:
-        try:
-            with open_transport() as transport:
-                while (job := self.jobs.get()) is not None:
-                    delivery, send_one = job
-                    if self.stop.is_set():
-                        continue  # left queued, untouched
-                    try:
-                        send_one(transport)
-                    except DeliveryError as error:
-                        if error.stops_batch:
-                            self._halt(error)
-                        else:
-                            self.outcomes.put(Outcome(delivery, error))
-                    else:
-                        self.outcomes.put(Outcome(delivery))
-        except DeliveryError as error:  # the backend's connection could not be opened
-            self._halt(error)
-            while self.jobs.get() is not None:  # let the caller's submit and exit finish
-                pass
-
-
 class Recorder:
     """Writes outcomes as they come: sent rows in one UPDATE, failures in one bulk update."""
 
@@ -185,12 +103,12 @@ class Recorder:
     def take(self, outcomes: list[Outcome], *, force: bool = False) -> None:
         for outcome in outcomes:
             if outcome.error is None:
-                self.sent_ids.append(outcome.delivery.pk)
+                self.sent_ids.append(outcome.item.pk)
             else:
                 record_failure(
-                    outcome.delivery, outcome.error, now=self.now, max_attempts=self.max_attempts
+                    outcome.item, outcome.error, now=self.now, max_attempts=self.max_attempts
                 )
-                self.done.append(outcome.delivery)
+                self.done.append(outcome.item)
         pending = len(self.sent_ids) + len(self.done)
         if force or (
             pending
@@ -244,28 +162,33 @@ def skip_reason(delivery: Delivery) -> str:
     return f"Address marked {now.label.lower()} after the send began"
 
 
-def message_for(template: MimeTemplate, delivery: Delivery):
-    """What a sender thread runs for one delivery: the message is built here, in the calling
-    thread (it reads the subscriber, already loaded), and only handed over there."""
+def open_sender(connections: int | None = None):
+    """The way out for one batch (or a test email): several pipelined connections to an SMTP
+    server, or the configured email backend (an ESP's API, a test outbox) one message at a
+    time."""
+    if settings.EMAIL_BACKEND == SMTP_BACKEND:
+        return PipelinedSMTP(connections or settings.NEWSLETTER_SMTP_CONNECTIONS)
+    return BackendSender()
+
+
+def submit(sender, template: MimeTemplate, recipient: Recipient, item) -> bool:
+    """Build one recipient's message in the form ``sender`` takes and hand it over."""
+    if sender.raw:
+        return sender.submit(
+            item,
+            sender=template.newsletter.from_email,
+            recipient=recipient.email,
+            data=template.build(recipient),
+        )
+    return sender.submit(item, message=template.build_email(recipient))
+
+
+def recipient_of(template: MimeTemplate, delivery: Delivery) -> Recipient:
     subscriber = delivery.subscriber
-    recipient = Recipient(
+    return Recipient(
         email=delivery.email,
         name=subscriber.name,
         token=subscriber.token,
         unsubscribe_token=subscriber.unsubscribe_token(template.newsletter.pk),
         message_id=template.message_id_for(delivery.pk),
     )
-    if settings.EMAIL_BACKEND == SMTP_BACKEND:
-        message, sender = template.build(recipient), template.newsletter.from_email
-        return lambda transport: transport.send(
-            from_email=sender, to=recipient.email, message=message
-        )
-    email = template.build_email(recipient)
-    return lambda transport: transport.send(message=email)
-
-
-def connections() -> int:
-    """How many connections a batch sends over at once."""
-    if settings.EMAIL_BACKEND == SMTP_BACKEND:
-        return max(1, settings.NEWSLETTER_SMTP_CONNECTIONS)
-    return 1  # an ESP's API or a test outbox: one connection, messages in order

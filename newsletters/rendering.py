@@ -313,17 +313,6 @@ class MimeTemplate:
         message.attach_alternative(html, "text/html")
         return message
 
-    def send(self, transport, recipient: Recipient) -> None:
-        """Send one recipient's message: raw bytes where the transport takes them (SMTP), a
-        Django email otherwise."""
-        if transport.raw:
-            message = self.build(recipient)
-            transport.send(
-                from_email=self.newsletter.from_email, to=recipient.email, message=message
-            )
-        else:
-            transport.send(message=self.build_email(recipient))
-
 
 PLACES = re.compile(
     "({})".format("|".join(map(re.escape, [NAME, UNSUBSCRIBE_URL, PREFERENCES_URL, OPEN_CODE])))
@@ -377,6 +366,22 @@ def ending_softly(encoded: bytes) -> bytes:
     return encoded[:cut] + SOFT_BREAK + rest + SOFT_BREAK
 
 
+# Printable ASCII without "=", not ending in a space: text quoted-printable leaves as it is.
+AS_IS = re.compile(r"[ -<>-~]*[!-<>-~]")
+
+
+def personal_part(value: str) -> bytes:
+    """One recipient's value (a name, a link) encoded to go on in the next piece, as
+    ``ending_softly(quoted_printable(value))`` would: a value the encoding leaves as it is (every
+    link, most names) is only cut into lines, which is a tenth of the work per message."""
+    if AS_IS.fullmatch(value):
+        raw = value.encode()
+        lines = [raw[start : start + 75] for start in range(0, len(raw), 75)]
+        if not any(line.startswith(b".") for line in lines):
+            return SOFT_BREAK.join(lines) + SOFT_BREAK
+    return ending_softly(quoted_printable(value))
+
+
 class EncodedBody:
     """A body encoded once, cut where the personal parts go: each piece ends in a line break (a
     soft one where the text goes on), so a personal part starts a line of its own and no line
@@ -397,6 +402,6 @@ class EncodedBody:
 
     def fill(self, values: dict[str, str]) -> bytes:
         return b"".join(
-            piece if isinstance(piece, bytes) else ending_softly(quoted_printable(values[piece]))
+            piece if isinstance(piece, bytes) else personal_part(values[piece])
             for piece in self.pieces
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from tasp.mail import send_templated_email
 
 from . import engagement
-from .delivering import ConcurrentSender, Lease, Recorder, connections, message_for
+from .delivering import Lease, Recorder, open_sender, recipient_of, submit
 from .models import (
     Batch,
     Delivery,
@@ -31,7 +31,7 @@ from .models import (
     backoff_seconds,
 )
 from .rendering import TEST_TOKEN, MimeTemplate, Recipient, RenderedIssue, new_message_id
-from .transport import DeliveryError, open_transport
+from .transport import DeliveryError
 
 logger = logging.getLogger(__name__)
 
@@ -190,12 +190,12 @@ def send_batch(*, batch_id: int) -> None:
             if d.subscriber.status != Subscriber.Status.ACTIVE or not d.still_subscribed
         ]
     )
-    with ConcurrentSender(connections()) as sender:
+    with open_sender() as sender:
         for delivery in claimed:
             if delivery.status != Delivery.Status.QUEUED:
                 continue  # skipped above
             throttle()
-            if not sender.submit(delivery, message_for(template, delivery)):
+            if not submit(sender, template, recipient_of(template, delivery), delivery):
                 break  # the server stopped taking mail: the rest stay queued
             recorder.take(sender.done())
             if recorder.lost:
@@ -382,7 +382,7 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
     template = MimeTemplate(
         rendered, newsletter=newsletter, send_header=f"tasp-test-{issue.pk}", test=True
     )
-    with open_transport() as transport:
+    with open_sender(connections=1) as sender:
         for email in emails:
             subscriber = Subscriber.objects.filter(email__iexact=email).first()
             # Never a subscriber's own links: following a test's changes nothing.
@@ -392,4 +392,8 @@ def send_test(*, issue: Issue, newsletter: Newsletter, emails: list[str]) -> Non
                 token=TEST_TOKEN,
                 message_id=new_message_id(template.domain),
             )
-            template.send(transport, recipient)
+            if not submit(sender, template, recipient, email):
+                break
+    failures = [outcome.error for outcome in sender.done() if outcome.error is not None]
+    if sender.stopped is not None or failures:
+        raise sender.stopped or failures[0]

@@ -1,10 +1,11 @@
 """Two ways out for newsletter messages, with one error vocabulary.
 
-``SMTPTransport`` hands pre-built bytes to an SMTP server over one connection (the fast path);
-``BackendTransport`` gives Django email objects to whatever EMAIL_BACKEND is set (an ESP through
-django-anymail, the file outbox, the test outbox). Either raises ``DeliveryError`` saying whether a
-failure is temporary (retry later) or permanent (give up), and whether it is about the address
-at all: only a reply to RCPT TO is; a refused sender or message, or no connection, is not.
+``pipelining.PipelinedSMTP`` hands pre-built bytes to an SMTP server over several pipelined
+connections (the fast path); ``BackendSender`` gives Django email objects to whatever
+EMAIL_BACKEND is set (an ESP through django-anymail, the file outbox, the test outbox). Both
+report each message's ``Outcome``; a ``DeliveryError`` says whether a failure is temporary
+(retry later) or permanent (give up), and whether it is about the address at all: only a reply
+to RCPT TO is; a refused sender or message, or no connection, is not.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
@@ -61,86 +63,29 @@ class DeliveryError(Exception):
         return self.stage in (self.Stage.SENDER, self.Stage.CONNECTION)
 
 
-def open_transport():
-    return SMTPTransport() if settings.EMAIL_BACKEND == SMTP_BACKEND else BackendTransport()
+@dataclass(slots=True)
+class Outcome:
+    """What became of one message handed to a sender: ``error`` None when it was taken."""
+
+    item: object
+    error: DeliveryError | None = None
 
 
-class SMTPTransport:
-    raw = True
-
-    def __init__(self):
-        self.connection: smtplib.SMTP | None = None
-
-    def __enter__(self) -> SMTPTransport:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def open(self) -> smtplib.SMTP:
-        if self.connection is None:
-            cls = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
-            connection = cls(
-                settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=settings.EMAIL_TIMEOUT
-            )
-            try:
-                if settings.EMAIL_USE_TLS:
-                    connection.starttls(context=ssl.create_default_context())
-                if settings.EMAIL_HOST_USER:
-                    connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
-            except BaseException:
-                connection.close()
-                raise
-            self.connection = connection
-        return self.connection
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                self.connection.close()
-            self.connection = None
-
-    def send(self, *, from_email: str, to: str, message: bytes) -> None:
-        reused = self.connection is not None
-        try:
-            self._send(from_email, to, message)
-        except DeliveryError as error:
-            if error.stage != DeliveryError.Stage.CONNECTION or not reused:
-                raise
-            # A connection that worked has gone (an idle timeout, a limit of messages per
-            # connection): one try on a fresh one before the batch stops for an outage.
-            self._send(from_email, to, message)
-
-    def _send(self, from_email: str, to: str, message: bytes) -> None:
-        try:
-            connection = self.open()
-        except (smtplib.SMTPException, OSError) as error:
-            raise delivery_error(error, opening=True) from error
-        try:
-            if connection.has_extn("pipelining"):
-                _send_pipelined(connection, from_email, to, message)
-            else:
-                connection.sendmail(from_email, [to], message)
-        except smtplib.SMTPRecipientsRefused as error:
-            # One address refused: the transaction was reset (RSET), so the connection goes on
-            # to the next recipient, unless the server said it is closing.
-            failure = delivery_error(error)
-            if failure.stage == DeliveryError.Stage.CONNECTION:
-                self._drop()
-            raise failure from error
-        except (smtplib.SMTPException, OSError) as error:
-            # After any other failed message the connection's state is unknown: start afresh.
-            self._drop()
-            raise delivery_error(error) from error
-
-    def _drop(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.close()
-            finally:
-                self.connection = None
+def open_smtp() -> smtplib.SMTP:
+    """A connection to EMAIL_HOST, greeted, secured and logged in as the settings say."""
+    cls = smtplib.SMTP_SSL if settings.EMAIL_USE_SSL else smtplib.SMTP
+    connection = cls(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=settings.EMAIL_TIMEOUT)
+    try:
+        connection.ehlo_or_helo_if_needed()
+        if settings.EMAIL_USE_TLS:
+            connection.starttls(context=ssl.create_default_context())
+            connection.ehlo()  # the extensions offered inside TLS
+        if settings.EMAIL_HOST_USER:
+            connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 CONNECTION_REPLIES = (
@@ -198,53 +143,53 @@ def _describe(error: Exception) -> str:
     return str(error) or error.__class__.__name__
 
 
-def _send_pipelined(connection: smtplib.SMTP, from_email: str, to: str, message: bytes) -> None:
-    """MAIL, RCPT and DATA in one write (RFC 2920), then the body: two round trips, not four.
+class BackendSender:
+    """Messages as Django emails through EMAIL_BACKEND (an ESP, the file or test outbox), one
+    at a time over one connection; the same ``submit``/``done``/``stopped`` as the SMTP way."""
 
-    ``message`` is ours: CRLF line ends, base64 bodies, so no line starts with a dot.
-    """
-    connection.send(f"MAIL FROM:<{from_email}>\r\nRCPT TO:<{to}>\r\nDATA\r\n".encode())
-    replies = [connection.getreply() for _ in range(3)]
-    (mail_code, mail_reply), (rcpt_code, rcpt_reply), (data_code, data_reply) = replies
-    if mail_code != 250:
-        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, from_email)
-    if rcpt_code not in (250, 251):
-        if data_code == 354:  # a server that took DATA without a recipient: end it empty
-            connection.send(b".\r\n")
-            connection.getreply()
-        if connection.rset()[0] != 250:  # smtplib.SMTPServerDisconnected when it is gone
-            raise smtplib.SMTPServerDisconnected("RSET refused after a refused recipient")
-        raise smtplib.SMTPRecipientsRefused({to: (rcpt_code, rcpt_reply)})
-    if data_code != 354:
-        raise smtplib.SMTPDataError(data_code, data_reply)
-    connection.send(message + b".\r\n")
-    code, reply = connection.getreply()
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
-
-
-class BackendTransport:
     raw = False
 
-    def __enter__(self) -> BackendTransport:
+    def __init__(self):
+        self.outcomes: list[Outcome] = []
+        self.stopped: DeliveryError | None = None
         self.connection = get_connection(fail_silently=False)
+
+    def __enter__(self) -> BackendSender:
         try:
             self.connection.open()
         except Exception as error:
-            raise _backend_error(error) from error
+            self.stopped = _backend_error(error)
         return self
 
     def __exit__(self, *exc) -> None:
         try:
             self.connection.close()
-        except Exception:  # the batch's outcome is decided: closing cannot change it
+        except Exception:  # the outcomes are decided: closing cannot change them
             logger.warning("Closing the email backend's connection failed", exc_info=True)
+
+    def submit(self, item, *, message) -> bool:
+        if self.stopped is not None:
+            return False
+        try:
+            self.send(message=message)
+        except DeliveryError as failure:
+            if failure.stops_batch:
+                self.stopped = failure
+                return False
+            self.outcomes.append(Outcome(item, failure))
+        else:
+            self.outcomes.append(Outcome(item))
+        return True
 
     def send(self, *, message) -> None:
         try:
             self.connection.send_messages([message])
         except Exception as error:
             raise _backend_error(error) from error
+
+    def done(self) -> list[Outcome]:
+        outcomes, self.outcomes = self.outcomes, []
+        return outcomes
 
 
 def _backend_error(error: Exception) -> DeliveryError:

@@ -446,11 +446,11 @@ for _folder in (VAR_DIR, EMAIL_OUTBOX_DIR):
     _folder.mkdir(parents=True, exist_ok=True)
 
 # --- Newsletters ---
-NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=1000)
 # A batch's worker holds a lease this long, renewing it; a dead worker's batch goes to another once
 # the lease runs out and the sweeper queues it again. Each sends over this many SMTP connections.
 NEWSLETTER_BATCH_LEASE = env.int("NEWSLETTER_BATCH_LEASE", default=30)  # seconds
-NEWSLETTER_SMTP_CONNECTIONS = env.int("NEWSLETTER_SMTP_CONNECTIONS", default=4)
+NEWSLETTER_SMTP_CONNECTIONS = env.int("NEWSLETTER_SMTP_CONNECTIONS", default=8)
 NEWSLETTER_RETRY_BASE_SECONDS = env.int("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 # Batch runs in a row that could not reach the mail server before the send pauses itself.

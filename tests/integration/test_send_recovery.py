@@ -30,7 +30,7 @@ from tests.tasks import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-READERS = 1200  # three batches of the default 500
+READERS = 2400  # three batches of the default 1000
 RECOVERY_SECONDS = 90
 
 
@@ -122,7 +122,7 @@ def check_everyone_once_but_one_batch(messages, readers) -> None:
 
 @pytest.fixture
 def slow_smtp(smtp_server):
-    controller, port = start_smtp_server(SlowRecorder(smtp_server, delay=0.02))
+    controller, port = start_smtp_server(SlowRecorder(smtp_server, delay=0.05))
     yield smtp_server, port
     controller.stop()
 

@@ -63,3 +63,14 @@ def subscribe(newsletter, count=1, **kwargs):
         [Subscription(subscriber=s, newsletter=newsletter) for s in subscribers]
     )
     return subscribers
+
+
+def started_send(newsletter, count):
+    """``count`` readers, and a send to them started: its one batch ready to send."""
+    from newsletters import sending
+    from newsletters.models import Send
+
+    readers = subscribe(newsletter, count)
+    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
+    (batch,) = sending.start_send(send_id=send.pk)
+    return readers, send, batch

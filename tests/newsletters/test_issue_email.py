@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from newsletters.delivering import submit
 from newsletters.models import Subscriber
+from newsletters.pipelining import PipelinedSMTP
 from newsletters.rendering import MimeTemplate, Recipient, RenderedIssue, new_message_id
 from newsletters.sending import send_test
-from newsletters.transport import BackendTransport, SMTPTransport
+from newsletters.transport import BackendSender
 from tests.conftest import start_smtp_server
 from tests.newsletters.factories import IssueFactory, subscribe
 
@@ -114,15 +116,18 @@ def recipient(template, subscriber, newsletter) -> Recipient:
     )
 
 
-@pytest.mark.parametrize("transport", [SMTPTransport, BackendTransport], ids=["smtp", "django"])
-def test_no_encoded_line_is_over_76_characters_on_either_way_out(issue, raw_smtp, transport):
+@pytest.mark.parametrize(
+    "way_out", [lambda: PipelinedSMTP(1), BackendSender], ids=["smtp", "django"]
+)
+def test_no_encoded_line_is_over_76_characters_on_either_way_out(issue, raw_smtp, way_out):
     (subscriber,) = subscribe(issue.newsletter)
     rendered = RenderedIssue.render(issue, issue.newsletter)
     template = MimeTemplate(rendered, newsletter=issue.newsletter, send_header="tasp-send-1")
     assert max(len(line) for line in rendered.html.splitlines()) > 998  # what needs encoding
 
-    with transport() as way_out:
-        template.send(way_out, recipient(template, subscriber, issue.newsletter))
+    with way_out() as sender:
+        submit(sender, template, recipient(template, subscriber, issue.newsletter), "one")
+    assert [(o.item, o.error) for o in sender.done()] == [("one", None)]
 
     (raw,) = raw_smtp.messages
     assert_lines_fit(raw)

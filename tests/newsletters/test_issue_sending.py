@@ -214,7 +214,7 @@ def test_a_send_pauses_itself_past_the_error_threshold_and_tells_staff(
     def refuse(self, *, message):
         raise transport.DeliveryError(554, "Transaction failed")
 
-    monkeypatch.setattr(transport.BackendTransport, "send", refuse)
+    monkeypatch.setattr(transport.BackendSender, "send", refuse)
     with django_capture_on_commit_callbacks() as callbacks:
         sending.send_batch(batch_id=batch.pk)
 
@@ -330,7 +330,7 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, t
     requeued = tasks.view(send_batch_task.name, lambda task: task.countdown)
 
     in_flight, release = threading.Event(), threading.Event()
-    original = transport.BackendTransport.send
+    original = transport.BackendSender.send
     sent_by = []
 
     def slow_send(self, *, message):
@@ -339,7 +339,7 @@ def test_a_second_task_for_a_running_batch_leaves_it_to_the_first(monkeypatch, t
         sent_by.append(first_worker_thread.name)
         original(self, message=message)
 
-    monkeypatch.setattr(transport.BackendTransport, "send", slow_send)
+    monkeypatch.setattr(transport.BackendSender, "send", slow_send)
 
     def first_worker():
         try:

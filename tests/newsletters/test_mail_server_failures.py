@@ -8,23 +8,10 @@ import pytest
 
 from newsletters import sending
 from newsletters.models import Batch, Delivery, Send, Subscriber
-from newsletters.tasks import send_batch_task
 from tests.conftest import start_smtp_server
-from tests.newsletters.factories import IssueFactory, subscribe
+from tests.newsletters.factories import started_send
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def retries(tasks):
-    return tasks.view(send_batch_task.name, lambda task: (task.args, task.countdown))
-
-
-def start(newsletter, count):
-    readers = subscribe(newsletter, count)
-    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = sending.start_send(send_id=send.pk)
-    return readers, send, batch
 
 
 def unused_port() -> int:
@@ -91,7 +78,7 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
 ):
     # One connection, so "the first message is taken, then every one refused" is an order.
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1
-    readers, send, batch = start(newsletter, 4)
+    readers, send, batch = started_send(newsletter, 4)
     refuser = RefusesUs(smtp_server, refuse_at=refuse_at, accept=accept, pipelining=pipelining)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
     try:
@@ -126,7 +113,7 @@ def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_
     newsletter, settings, smtp_server, queued_emails, retries, pipelining
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1  # taken, then refused: an order
-    _readers, send, batch = start(newsletter, 3)
+    _readers, send, batch = started_send(newsletter, 3)
     refuser = RefusesUs(smtp_server, refuse_at="DATA", accept=1, pipelining=pipelining)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
     try:
@@ -164,7 +151,7 @@ def test_a_refused_recipient_does_not_cost_the_connection(
     newsletter, settings, smtp_server, queued_emails, retries, pipelining
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1
-    readers, send, batch = start(newsletter, 5)
+    readers, send, batch = started_send(newsletter, 5)
     unknown = readers[1].email
     refuser = RefusesOneAddress(smtp_server, unknown=unknown, pipelining=pipelining)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)
@@ -185,7 +172,7 @@ def test_a_batch_goes_over_several_connections_at_once_and_each_message_once(
     newsletter, settings, smtp_server, queued_emails, retries
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 4
-    readers, send, batch = start(newsletter, 40)
+    readers, send, batch = started_send(newsletter, 40)
     counter = RefusesOneAddress(smtp_server, unknown="nobody@example.org", pipelining=True)
     controller, settings.EMAIL_PORT = start_smtp_server(counter)
     try:
@@ -209,7 +196,7 @@ def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
     from newsletters import transport
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    _readers, send, batch = start(newsletter, 3)
+    _readers, send, batch = started_send(newsletter, 3)
 
     class Response:
         def __init__(self, status):
@@ -227,13 +214,13 @@ def test_an_esp_that_is_down_or_refuses_our_key_charges_no_recipient(
 
         return send
 
-    monkeypatch.setattr(transport.BackendTransport, "send", failing(503))
+    monkeypatch.setattr(transport.BackendSender, "send", failing(503))
     with django_capture_on_commit_callbacks(execute=True):
         sending.send_batch(batch_id=batch.pk)
     assert len(retries) == 1  # the batch waits, with backoff
     assert list(send.deliveries.values_list("status", "attempts").distinct()) == [("queued", 0)]
 
-    monkeypatch.setattr(transport.BackendTransport, "send", failing(401))
+    monkeypatch.setattr(transport.BackendSender, "send", failing(401))
     sending.send_batch(batch_id=batch.pk)
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED and "HTTP 401" in send.paused_reason
@@ -244,7 +231,7 @@ def test_an_unreachable_mail_server_holds_the_batch_without_charging_recipients(
     newsletter, settings, smtp_server, retries, django_capture_on_commit_callbacks
 ):
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
-    readers, send, batch = start(newsletter, 3)
+    readers, send, batch = started_send(newsletter, 3)
     server_port, settings.EMAIL_PORT = settings.EMAIL_PORT, unused_port()  # nothing listens
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -273,7 +260,7 @@ def test_a_long_outage_pauses_the_send_with_every_row_left_to_resume(
     newsletter, settings, smtp_server, retries, queued_emails, django_capture_on_commit_callbacks
 ):
     settings.NEWSLETTER_MAX_CONNECTION_FAILURES = 3
-    _readers, send, batch = start(newsletter, 3)
+    _readers, send, batch = started_send(newsletter, 3)
     server_port, settings.EMAIL_PORT = settings.EMAIL_PORT, unused_port()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -310,7 +297,7 @@ class HangsUpAfterEachMessage:
 def test_a_server_that_hangs_up_between_messages_gets_the_whole_batch_in_one_run(
     newsletter, settings, smtp_server, retries
 ):
-    readers, send, batch = start(newsletter, 3)
+    readers, send, batch = started_send(newsletter, 3)
     controller, settings.EMAIL_PORT = start_smtp_server(HangsUpAfterEachMessage(smtp_server))
     try:
         sending.send_batch(batch_id=batch.pk)
@@ -335,7 +322,7 @@ def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
-    _readers, send, batch = start(newsletter, 2)
+    _readers, send, batch = started_send(newsletter, 2)
 
     with django_capture_on_commit_callbacks(execute=True):
         sending.send_batch(batch_id=batch.pk)
@@ -348,7 +335,7 @@ def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
 def test_a_recipient_refused_at_rcpt_is_still_failed_and_bounced(
     newsletter, settings, smtp_server, retries
 ):
-    readers, _send, batch = start(newsletter, 3)
+    readers, _send, batch = started_send(newsletter, 3)
     gone = readers[1]
     refuser = RefusesOneAddress(smtp_server, unknown=gone.email, pipelining=False)
     controller, settings.EMAIL_PORT = start_smtp_server(refuser)

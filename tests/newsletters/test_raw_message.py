@@ -9,6 +9,8 @@ from newsletters.rendering import (
     MimeTemplate,
     Recipient,
     RenderedIssue,
+    ending_softly,
+    personal_part,
     quoted_printable,
 )
 from tests.newsletters.factories import NewsletterFactory
@@ -73,3 +75,28 @@ def test_quoted_printable_round_trips(text):
     encoded = quoted_printable(text)
     assert all(len(line) <= 76 and not line.startswith(b".") for line in encoded.split(b"\r\n"))
     assert quopri.decodestring(encoded.replace(b"\r\n", b"\n")).decode() == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Zoë",
+        "Ann Smith",
+        "https://tasp.example.org/newsletters/unsubscribe/" + "Ab-_:9" * 30 + "/",
+        "x" * 75 + ".starts a line",
+        "a=b",
+        "ends in a space ",
+        "tab\there",
+        "",
+    ],
+)
+def test_a_personal_part_decodes_as_the_encoder_would_have_it(value):
+    import quopri
+
+    encoded = personal_part(value)
+    assert encoded.endswith(b"=\r\n")  # the text goes on in the next piece
+    assert all(len(line) <= 76 and not line.startswith(b".") for line in encoded.split(b"\r\n"))
+    decoded = quopri.decodestring(encoded.replace(b"\r\n", b"\n")).decode()
+    assert decoded == value
+    expected = quopri.decodestring(ending_softly(quoted_printable(value)).replace(b"\r\n", b"\n"))
+    assert decoded == expected.decode()
