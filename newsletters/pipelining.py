@@ -56,15 +56,21 @@ class Connection:
         self.envelope: Message | None = None  # the message whose MAIL/RCPT/DATA are out
         self.delivered = 0
         self.closed = False
-        self.deadline = time.monotonic() + timeout()
+        self.timeout = float(settings.EMAIL_TIMEOUT or 60)
+        self.touch()
+
+    def touch(self) -> None:
+        """Something was written or read: the server has another timeout to answer in."""
+        self.deadline = time.monotonic() + self.timeout
 
     @property
     def idle(self) -> bool:
         return not (self.awaiting or self.out or self.commands or self.envelope)
 
 
-def timeout() -> float:
-    return float(settings.EMAIL_TIMEOUT or 60)
+def gone(reason: str, code: int | None = None) -> DeliveryError:
+    """Why a connection was given up: never about a recipient."""
+    return DeliveryError(code, reason, stage=DeliveryError.Stage.CONNECTION)
 
 
 class PipelinedSMTP:
@@ -158,7 +164,7 @@ class PipelinedSMTP:
         now = time.monotonic()
         for connection in list(self.connections):
             if not connection.idle and now > connection.deadline:
-                self._lost(connection, DeliveryError(None, "The mail server did not answer"))
+                self._lost(connection, gone("The mail server did not answer"))
 
     # Writing and reading.
 
@@ -183,7 +189,7 @@ class PipelinedSMTP:
         group = [connection.commands.popleft() for _ in range(count)]
         connection.out = memoryview(b"".join(command for command, _, _ in group))
         connection.awaiting.extend((tag, message) for _, tag, message in group)
-        connection.deadline = time.monotonic() + timeout()
+        connection.touch()
         self._write(connection)
 
     def _write(self, connection: Connection) -> None:
@@ -196,7 +202,7 @@ class PipelinedSMTP:
             return
         connection.out = connection.out[sent:]
         if sent:
-            connection.deadline = time.monotonic() + timeout()
+            connection.touch()
         self.selector.modify(connection.sock, BOTH if connection.out else READ, connection)
 
     def _read(self, connection: Connection) -> None:
@@ -210,9 +216,9 @@ class PipelinedSMTP:
             self._lost(connection, delivery_error(error))
             return
         if not data:
-            self._lost(connection, DeliveryError(None, "The mail server closed the connection"))
+            self._lost(connection, gone("The mail server closed the connection"))
             return
-        connection.deadline = time.monotonic() + timeout()
+        connection.touch()
         lines = (connection.inbox + data).split(b"\r\n")
         connection.inbox = lines.pop()  # an unfinished line, or b""
         for line in lines:
@@ -223,7 +229,7 @@ class PipelinedSMTP:
             try:
                 code = int(line[:3])
             except ValueError:
-                self._lost(connection, DeliveryError(None, f"Not an SMTP reply: {line[:80]!r}"))
+                self._lost(connection, gone(f"Not an SMTP reply: {line[:80]!r}"))
                 return
             text, connection.continued = "\n".join([*connection.continued, text]), []
             self._reply(connection, code, text)
@@ -234,10 +240,10 @@ class PipelinedSMTP:
 
     def _reply(self, connection: Connection, code: int, text: str) -> None:
         if not connection.awaiting:
-            self._lost(connection, DeliveryError(code, f"An unexpected reply: {text}"))
+            self._lost(connection, gone(f"An unexpected reply: {text}", code))
             return
         if code == SERVICE_CLOSING:
-            self._lost(connection, DeliveryError(code, text, stage=DeliveryError.Stage.CONNECTION))
+            self._lost(connection, gone(text, code))
             return
         tag, message = connection.awaiting.popleft()
         if tag == "mail":
@@ -257,7 +263,7 @@ class PipelinedSMTP:
             if error is None:
                 connection.delivered += 1
         elif tag == "rset" and code != 250:
-            self._lost(connection, DeliveryError(code, f"RSET refused: {text}"))
+            self._lost(connection, gone(f"RSET refused: {text}", code))
             return
         if not connection.awaiting:
             if self.stopped is None and connection.envelope is None and self.pending:
@@ -302,9 +308,10 @@ class PipelinedSMTP:
         self.outcomes.append(Outcome(message.item, error))
 
     def _lost(self, connection: Connection, error: DeliveryError) -> None:
-        """The connection has gone. What it carried goes again on a fresh connection if this
-        one had worked (an idle timeout, a limit of messages per connection), once each;
-        otherwise the batch stops for an outage, its messages still unsent."""
+        """The connection has gone (``error``, a CONNECTION error, says why). What it carried
+        goes again on a fresh connection if this one had worked (an idle timeout, a limit of
+        messages per connection), once each; otherwise the batch stops for an outage, its
+        messages still unsent."""
         self._close(connection)
         unsure = connection.carrying
         if not unsure:
@@ -315,8 +322,6 @@ class PipelinedSMTP:
                 message.mail = message.rcpt = message.data_reply = None
                 self.pending.appendleft(message)
         else:
-            if error.stage != DeliveryError.Stage.SENDER:
-                error.stage = DeliveryError.Stage.CONNECTION
             self._halt(error)
 
     def _halt(self, error: DeliveryError) -> None:

@@ -32,16 +32,23 @@ def eager_mail(mailoutbox, tasks):
     return mailoutbox
 
 
+def log_in_from(page, email) -> str:
+    """Follow a renewal email's one-time login link to the renewal form, as the manager does;
+    the link's path, to open again later."""
+    link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", email.body).group(0)
+    parts = urlsplit(link)
+    path = f"{parts.path}?{parts.query}"
+    page.goto(path)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/membership/renew/")
+    return path
+
+
 def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_mail):
     membership = MembershipFactory(renewal_due=True, managed_by=user, reps=5)
     renewals.send_renewal_email(membership=membership)
     [email] = eager_mail
-    link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", email.body).group(0)
-
-    parts = urlsplit(link)
-    page.goto(f"{parts.path}?{parts.query}")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/membership/renew/")
+    link = log_in_from(page, email)
     axe(page)
     fee = page.locator("#renewal-fee [data-quote-total]")
     assert fee.inner_text() == "£1,500.00"
@@ -82,7 +89,7 @@ def test_a_business_manager_renews_from_the_email_link(page, axe, user, eager_ma
     assert Membership.objects.get().status == Membership.Status.INVOICED
 
     # The emailed link opened again, days later: the confirmed renewal and its invoice.
-    page.goto(f"{parts.path}?{parts.query}")
+    page.goto(link)
     page.wait_for_url("**/membership/account/")
     page.get_by_text(f"is confirmed: invoice {invoice.number}").wait_for()
     axe(page)
@@ -115,11 +122,7 @@ def test_a_business_manager_saves_the_renewal_and_finishes_it_when_the_po_comes(
     # Days later the purchase order number has come, and so has the renewal reminder.
     renewals.send_renewal_email(membership=membership, template="renewal_reminder")
     [reminder] = eager_mail
-    link = re.search(r"https?://\S+/accounts/magic-link/login/\S+", reminder.body).group(0)
-    parts = urlsplit(link)
-    page.goto(f"{parts.path}?{parts.query}")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/membership/renew/")
+    log_in_from(page, reminder)
     page.locator("#renewal-saved").wait_for()
     assert page.locator("fieldset[data-rep-row]").nth(3).get_by_label("Email").input_value() == (
         "kim@example.org"
