@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from .models import Batch, Delivery, Send, Subscriber, backoff_seconds
+from .models import Batch, Delivery, Send, Subscriber, Subscription, backoff_seconds
 from .pipelining import PipelinedSMTP
 from .rendering import MimeTemplate, Recipient
 from .subscriptions import suppress
@@ -79,6 +79,63 @@ def lease_length() -> timedelta:
     return timedelta(seconds=settings.NEWSLETTER_BATCH_LEASE)
 
 
+@dataclass(slots=True, frozen=True)
+class Queued:
+    """One queued delivery of a batch as read for sending: a row's values, not a Delivery and
+    a Subscriber instance per message."""
+
+    pk: int
+    email: str
+    attempts: int
+    subscriber_id: int
+    name: str
+    subscriber_status: str
+    still_subscribed: bool
+
+    FIELDS = (
+        "pk",
+        "email",
+        "attempts",
+        "subscriber_id",
+        "subscriber__name",
+        "subscriber__status",
+        "still_subscribed",
+    )
+
+    @property
+    def leaving(self) -> bool:
+        """Left the list, or stopped getting mail, after the send began."""
+        return self.subscriber_status != Subscriber.Status.ACTIVE or not self.still_subscribed
+
+    def delivery(self) -> Delivery:
+        """The row as a model instance, for recording what became of it."""
+        return Delivery(
+            pk=self.pk,
+            email=self.email,
+            attempts=self.attempts,
+            subscriber_id=self.subscriber_id,
+            status=Delivery.Status.QUEUED,
+        )
+
+
+def claim(batch: Batch, *, now) -> list[Queued]:
+    """The batch's deliveries to send now: queued, and due if they wait for a retry."""
+    subscribed = Subscription.objects.filter(
+        subscriber=OuterRef("subscriber_id"),
+        newsletter=batch.send.newsletter_id,
+        unsubscribed_at__isnull=True,
+    )
+    rows = (
+        Delivery.objects.queued()
+        .filter(send=batch.send_id, pk__range=(batch.first_id, batch.last_id))
+        .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+        .annotate(still_subscribed=Exists(subscribed))
+        .order_by("pk")
+        .values_list(*Queued.FIELDS)
+    )
+    return [Queued(*row) for row in rows]
+
+
 class Recorder:
     """Writes outcomes as they come: sent rows in one UPDATE, failures in one bulk update."""
 
@@ -90,25 +147,29 @@ class Recorder:
         self.sent_ids: list[int] = []
         self.done: list[Delivery] = []
         self.sent_any = False
+        self.failed_any = False  # a delivery charged with a failure (not a skip)
         self.lost = False
         self.last = time.monotonic()
 
-    def skip(self, deliveries: list[Delivery]) -> None:
+    def skip(self, rows: list[Queued]) -> None:
         """People who left after the send began: they get nothing, and the report says why."""
-        for delivery in deliveries:
+        for row in rows:
+            delivery = row.delivery()
             delivery.set_status(Delivery.Status.SKIPPED)
-            delivery.last_error = skip_reason(delivery)
-        self.done.extend(deliveries)
+            delivery.last_error = skip_reason(row.subscriber_status)
+            self.done.append(delivery)
 
     def take(self, outcomes: list[Outcome], *, force: bool = False) -> None:
         for outcome in outcomes:
             if outcome.error is None:
                 self.sent_ids.append(outcome.item.pk)
             else:
+                delivery = outcome.item.delivery()
+                self.failed_any = True
                 record_failure(
-                    outcome.item, outcome.error, now=self.now, max_attempts=self.max_attempts
+                    delivery, outcome.error, now=self.now, max_attempts=self.max_attempts
                 )
-                self.done.append(outcome.item)
+                self.done.append(delivery)
         pending = len(self.sent_ids) + len(self.done)
         if force or (
             pending
@@ -152,9 +213,9 @@ def record_failure(delivery: Delivery, error: DeliveryError, *, now, max_attempt
         delivery.retry_after = now + timedelta(seconds=backoff_seconds(delivery.attempts))
 
 
-def skip_reason(delivery: Delivery) -> str:
+def skip_reason(subscriber_status: str) -> str:
     """Why someone on the list when the send began was not sent it, in staff's words."""
-    now = Subscriber.Status(delivery.subscriber.status)
+    now = Subscriber.Status(subscriber_status)
     if now == Subscriber.Status.ACTIVE:
         return "Left this list after the send began"
     if now == Subscriber.Status.UNSUBSCRIBED:
@@ -183,12 +244,13 @@ def submit(sender, template: MimeTemplate, recipient: Recipient, item) -> bool:
     return sender.submit(item, message=template.build_email(recipient))
 
 
-def recipient_of(template: MimeTemplate, delivery: Delivery) -> Recipient:
-    subscriber = delivery.subscriber
+def recipient_of(template: MimeTemplate, row: Queued) -> Recipient:
     return Recipient(
-        email=delivery.email,
-        name=subscriber.name,
-        token=subscriber.token,
-        unsubscribe_token=subscriber.unsubscribe_token(template.newsletter.pk),
-        message_id=template.message_id_for(delivery.pk),
+        email=row.email,
+        name=row.name,
+        token=Subscriber.token_for(row.subscriber_id),
+        unsubscribe_token=Subscriber.unsubscribe_token_for(
+            row.subscriber_id, template.newsletter.pk
+        ),
+        message_id=template.message_id_for(row.pk),
     )

@@ -127,14 +127,25 @@ class RenderedIssue:
 
 def personal_urls(token: str, unsubscribe_token: str | None = None) -> tuple[str, str]:
     """The unsubscribe link (for the list the email came from, when its token names one) and
-    the preferences link (the subscriber's own token): what ``reverse`` gives, without running
-    it twice for every message."""
-    unsubscribe, preferences = _personal_paths(get_urlconf())
-    return (
-        f"{settings.SITE_URL}{unsubscribe[0]}{quote(unsubscribe_token or token, safe=PATH_SAFE)}"
-        f"{unsubscribe[1]}",
-        f"{settings.SITE_URL}{preferences[0]}{quote(token, safe=PATH_SAFE)}{preferences[1]}",
-    )
+    the preferences link (the subscriber's own token): what ``reverse`` gives."""
+    return PersonalLinks()(token, unsubscribe_token)
+
+
+class PersonalLinks:
+    """``personal_urls`` with the links' fixed parts found once (a send's template keeps one):
+    per message only the tokens are quoted in, without ``reverse``."""
+
+    def __init__(self):
+        unsubscribe, preferences = _personal_paths(get_urlconf())
+        self.unsubscribe = (f"{settings.SITE_URL}{unsubscribe[0]}", unsubscribe[1])
+        self.preferences = (f"{settings.SITE_URL}{preferences[0]}", preferences[1])
+
+    def __call__(self, token: str, unsubscribe_token: str | None = None) -> tuple[str, str]:
+        (u_start, u_end), (p_start, p_end) = self.unsubscribe, self.preferences
+        return (
+            f"{u_start}{quote(unsubscribe_token or token, safe=PATH_SAFE)}{u_end}",
+            f"{p_start}{quote(token, safe=PATH_SAFE)}{p_end}",
+        )
 
 
 # What django.urls.reverse leaves unquoted in a path argument (RFC 3986 sub-delims and /~:@).
@@ -233,11 +244,12 @@ class MimeTemplate:
         self.closing = f"--{self.boundary}--\r\n".encode()
         self.text_body = EncodedBody(rendered.text)
         self.html_body = EncodedBody(rendered.html)
+        self.links = PersonalLinks()
 
     def _personal(self, recipient: Recipient) -> tuple[str, str, str, list[tuple[str, str]]]:
         """One recipient's parts, each link reversed once: (To, html, text, their headers)."""
         name = one_line(recipient.name)
-        urls = personal_urls(recipient.token, recipient.unsubscribe_token)
+        urls = self.links(recipient.token, recipient.unsubscribe_token)
         html, text = self.rendered.fill(name=name, urls=urls)
         if self.open_code:
             html = html.replace(OPEN_CODE, self.open_code())
@@ -266,21 +278,26 @@ class MimeTemplate:
 
     def build(self, recipient: Recipient) -> bytes:
         """The message as the bytes an SMTP server is given (the fast path): the bodies encoded
-        once, with this recipient's name and links encoded into their places."""
+        once, with this recipient's name and links encoded into their places (each value
+        encoded once, for both bodies)."""
         name = one_line(recipient.name)
-        unsubscribe, preferences = urls = personal_urls(
-            recipient.token, recipient.unsubscribe_token
-        )
+        unsubscribe, preferences = self.links(recipient.token, recipient.unsubscribe_token)
         to = formataddr((name, one_line(recipient.email)))
         headers = personal_headers(message_id=recipient.message_id, unsubscribe_url=unsubscribe)
         personal = [("To", to), ("Date", formatdate(localtime=False)), *headers]
-        text = self.text_body.fill(
-            {NAME: name or "subscriber", UNSUBSCRIBE_URL: unsubscribe, PREFERENCES_URL: preferences}
-        )
-        html = self.html_body.fill(
-            {NAME: escape(name or "subscriber"), UNSUBSCRIBE_URL: urls[0], PREFERENCES_URL: urls[1]}
-            | ({OPEN_CODE: self.open_code()} if self.open_code else {})
-        )
+        shown_name = name or "subscriber"
+        html_name = escape(shown_name)
+        parts = {
+            NAME: personal_part(shown_name),
+            UNSUBSCRIBE_URL: personal_part(unsubscribe),
+            PREFERENCES_URL: personal_part(preferences),
+        }
+        text = self.text_body.fill(parts)
+        if html_name != shown_name:
+            parts[NAME] = personal_part(html_name)
+        if self.open_code:
+            parts[OPEN_CODE] = personal_part(self.open_code())
+        html = self.html_body.fill(parts)
         return b"".join(
             [
                 self.fixed_headers,
@@ -375,6 +392,8 @@ def personal_part(value: str) -> bytes:
     ``ending_softly(quoted_printable(value))`` would: a value the encoding leaves as it is (every
     link, most names) is only cut into lines, which is a tenth of the work per message."""
     if AS_IS.fullmatch(value):
+        if len(value) <= 75 and value[0] != ".":
+            return value.encode() + SOFT_BREAK
         raw = value.encode()
         lines = [raw[start : start + 75] for start in range(0, len(raw), 75)]
         if not any(line.startswith(b".") for line in lines):
@@ -400,8 +419,6 @@ class EncodedBody:
                 encoded = quoted_printable(piece)
                 self.pieces.append(encoded if encoded.endswith(CRLF) else ending_softly(encoded))
 
-    def fill(self, values: dict[str, str]) -> bytes:
-        return b"".join(
-            piece if isinstance(piece, bytes) else personal_part(values[piece])
-            for piece in self.pieces
-        )
+    def fill(self, parts: dict[str, bytes]) -> bytes:
+        """The body with each place's ``personal_part`` put in."""
+        return b"".join([piece if type(piece) is bytes else parts[piece] for piece in self.pieces])

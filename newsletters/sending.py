@@ -13,13 +13,13 @@ from itertools import batched
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef
 from django.utils import timezone
 
 from tasp.mail import send_templated_email
 
 from . import engagement
-from .delivering import Lease, Recorder, open_sender, recipient_of, submit
+from .delivering import Lease, Recorder, claim, open_sender, recipient_of, submit
 from .models import (
     Batch,
     Delivery,
@@ -168,34 +168,16 @@ def send_batch(*, batch_id: int) -> None:
         send_header=send.header_id,
         open_code=engagement.open_codes(send),
     )
-    subscribed = Subscription.objects.filter(
-        subscriber=OuterRef("subscriber_id"),
-        newsletter=send.newsletter,
-        unsubscribed_at__isnull=True,
-    )
-    claimed = list(
-        Delivery.objects.queued()
-        .filter(send=send, pk__range=(batch.first_id, batch.last_id))
-        .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
-        .select_related("subscriber")
-        .annotate(still_subscribed=Exists(subscribed))
-        .order_by("pk")
-    )
+    claimed = claim(batch, now=now)
     recorder = Recorder(lease=lease, message_id_sql=template.message_id_sql(), now=now)
     # Checked again now: someone who left after the send began gets nothing.
-    recorder.skip(
-        [
-            d
-            for d in claimed
-            if d.subscriber.status != Subscriber.Status.ACTIVE or not d.still_subscribed
-        ]
-    )
+    recorder.skip([row for row in claimed if row.leaving])
     with open_sender() as sender:
-        for delivery in claimed:
-            if delivery.status != Delivery.Status.QUEUED:
+        for row in claimed:
+            if row.leaving:
                 continue  # skipped above
             throttle()
-            if not submit(sender, template, recipient_of(template, delivery), delivery):
+            if not submit(sender, template, recipient_of(template, row), row):
                 break  # the server stopped taking mail: the rest stay queued
             recorder.take(sender.done())
             if recorder.lost:
@@ -207,7 +189,13 @@ def send_batch(*, batch_id: int) -> None:
         lease.release()
         batch_stopped(batch=batch, send=send, error=sender.stopped, sent_any=recorder.sent_any)
         return
-    after_batch(batch=batch, send=send, claimed_any=bool(claimed), lease=lease)
+    after_batch(
+        batch=batch,
+        send=send,
+        claimed_any=bool(claimed),
+        failed_any=recorder.failed_any,
+        lease=lease,
+    )
 
 
 def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: bool) -> None:
@@ -258,9 +246,12 @@ def throttle() -> None:
         time.sleep(max(0.0, second + 1 - time.time()))
 
 
-def after_batch(*, batch: Batch, send: Send, claimed_any: bool, lease: Lease) -> None:
+def after_batch(
+    *, batch: Batch, send: Send, claimed_any: bool, failed_any: bool, lease: Lease
+) -> None:
     """Close the batch when none of its rows are left, retry later when some wait, pause on
-    errors; the lease is given up either way."""
+    errors (counted again only when this run failed someone: the count reads the whole
+    send); the lease is given up either way."""
     left = (
         Delivery.objects.queued()
         .filter(send=send, pk__range=(batch.first_id, batch.last_id))
@@ -268,13 +259,13 @@ def after_batch(*, batch: Batch, send: Send, claimed_any: bool, lease: Lease) ->
     )
     if not left["count"]:
         lease.release(done=True, connection_failures=0)
-        if check_error_threshold(send):
+        if failed_any and check_error_threshold(send):
             return
         finish_send_if_done(send_id=send.pk)
         return
     # The server answered this time (a run that got nowhere stopped in batch_stopped).
     lease.release(connection_failures=0 if claimed_any else batch.connection_failures)
-    if check_error_threshold(send):
+    if failed_any and check_error_threshold(send):
         return
     due = left["due"]
     delay = max(0.0, (due - timezone.now()).total_seconds()) if due else 0.0

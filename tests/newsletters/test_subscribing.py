@@ -1,10 +1,12 @@
 import re
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
 from newsletters.models import Subscriber, Subscription
+from newsletters.models.subscribers import TOKEN_SALT, UNSUBSCRIBE_SALT, sign
 from tests.newsletters.factories import NewsletterFactory, SubscriberFactory, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -168,6 +170,15 @@ def test_a_tampered_unsubscribe_token_is_refused(client, newsletter):
         assert client.post(reverse("newsletters:unsubscribe", args=[token])).status_code == 404
     other.refresh_from_db()
     assert other.status == Subscriber.Status.ACTIVE
+
+
+@pytest.mark.parametrize("salt", [TOKEN_SALT, UNSUBSCRIBE_SALT])
+def test_links_are_signed_as_djangos_signer_signs_them(salt, settings):
+    """Sends sign with a key made once; Django's Signer checks the links."""
+    for value in ["1", "9876543", "9876543.12"]:
+        assert sign(value, salt=salt) == signing.Signer(salt=salt).sign(value)
+    settings.SECRET_KEY = "a-different-secret-key-for-this-test-0123456789abcdef"
+    assert sign("1", salt=salt) == signing.Signer(salt=salt).sign("1")
 
 
 def test_preferences_change_lists_and_name(client, newsletter):
