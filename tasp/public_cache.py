@@ -122,6 +122,9 @@ def public_page(*topics: str):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if cacheable_response(request, response):
+                # One piece: a feed is written in thousands of small ones, and the server
+                # would send each in a write of its own every time the page is served.
+                response.content = response.content
                 try:
                     cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
                 except Exception:

@@ -36,6 +36,15 @@ def test_a_second_anonymous_visit_is_answered_from_the_cache(client, django_asse
     assert second.content == first.content
 
 
+def test_a_feed_is_kept_in_one_piece(client):
+    """A feed is written in many small pieces; served from the cache, it goes in one write."""
+    sent_issue("Spring news")
+    client.get("/newsletters/feed/")
+    kept = client.get("/newsletters/feed/")
+    assert kept["X-Cache"] == "hit"
+    assert len(kept._container) == 1 and b"Spring news" in kept.content
+
+
 def test_publishing_an_issue_renews_the_archive_and_the_home_page(client):
     sent_issue("Spring news")
     client.get("/newsletters/"), client.get("/")
