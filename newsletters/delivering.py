@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
@@ -118,7 +118,7 @@ class Queued:
         )
 
 
-def claim(batch: Batch, *, now) -> list[Queued]:
+def claim(batch: Batch, *, now: datetime) -> list[Queued]:
     """The batch's deliveries to send now: queued, and due if they wait for a retry."""
     subscribed = Subscription.objects.filter(
         subscriber=OuterRef("subscriber_id"),
@@ -126,9 +126,9 @@ def claim(batch: Batch, *, now) -> list[Queued]:
         unsubscribed_at__isnull=True,
     )
     rows = (
-        Delivery.objects.queued()
-        .filter(send=batch.send_id, pk__range=(batch.first_id, batch.last_id))
-        .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+        Delivery.objects.in_batch(batch)
+        .queued()
+        .due(now)
         .annotate(still_subscribed=Exists(subscribed))
         .order_by("pk")
         .values_list(*Queued.FIELDS)

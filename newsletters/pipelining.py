@@ -32,7 +32,7 @@ READ, BOTH = selectors.EVENT_READ, selectors.EVENT_READ | selectors.EVENT_WRITE
 
 @dataclass(slots=True, eq=False)
 class Message:
-    item: object  # what the outcome is reported for (a Delivery)
+    item: object  # what the outcome is reported for (a batch's row: delivering.Queued)
     sender: str
     recipient: str
     data: bytes

@@ -183,19 +183,17 @@ def send_batch(*, batch_id: int) -> None:
             if recorder.lost:
                 break
     recorder.take(sender.done(), force=True)
+    # The send's failures are counted after a run that failed someone, however it ended (the
+    # count reads the whole send, so not after every batch).
+    paused = recorder.failed_any and check_error_threshold(send)
     if recorder.lost:  # the lease ran out mid-batch and another worker has the batch now
         return
     if sender.stopped is not None:
         lease.release()
-        batch_stopped(batch=batch, send=send, error=sender.stopped, sent_any=recorder.sent_any)
+        if not paused:
+            batch_stopped(batch=batch, send=send, error=sender.stopped, sent_any=recorder.sent_any)
         return
-    after_batch(
-        batch=batch,
-        send=send,
-        claimed_any=bool(claimed),
-        failed_any=recorder.failed_any,
-        lease=lease,
-    )
+    after_batch(batch=batch, send=send, claimed_any=bool(claimed), paused=paused, lease=lease)
 
 
 def batch_stopped(*, batch: Batch, send: Send, error: DeliveryError, sent_any: bool) -> None:
@@ -246,26 +244,22 @@ def throttle() -> None:
         time.sleep(max(0.0, second + 1 - time.time()))
 
 
-def after_batch(
-    *, batch: Batch, send: Send, claimed_any: bool, failed_any: bool, lease: Lease
-) -> None:
-    """Close the batch when none of its rows are left, retry later when some wait, pause on
-    errors (counted again only when this run failed someone: the count reads the whole
-    send); the lease is given up either way."""
+def after_batch(*, batch: Batch, send: Send, claimed_any: bool, paused: bool, lease: Lease) -> None:
+    """Close the batch when none of its rows are left, else retry later when some wait (unless
+    the send has just paused); the lease is given up either way."""
     left = (
-        Delivery.objects.queued()
-        .filter(send=send, pk__range=(batch.first_id, batch.last_id))
+        Delivery.objects.in_batch(batch)
+        .queued()
         .aggregate(count=Count("pk"), due=Min("retry_after"))
     )
     if not left["count"]:
         lease.release(done=True, connection_failures=0)
-        if failed_any and check_error_threshold(send):
-            return
-        finish_send_if_done(send_id=send.pk)
+        if not paused:
+            finish_send_if_done(send_id=send.pk)
         return
     # The server answered this time (a run that got nowhere stopped in batch_stopped).
     lease.release(connection_failures=0 if claimed_any else batch.connection_failures)
-    if failed_any and check_error_threshold(send):
+    if paused:
         return
     due = left["due"]
     delay = max(0.0, (due - timezone.now()).total_seconds()) if due else 0.0
@@ -274,7 +268,8 @@ def after_batch(
 
 def check_error_threshold(send: Send) -> bool:
     """Pause a send whose failures pass the threshold, and tell staff; True when paused.
-    Skipped deliveries (people who left after the start) are not failures."""
+    Skipped deliveries (people who left after the start) are not failures. Counted after a
+    batch that failed someone: a send staff resume goes on until it fails someone again."""
     threshold = settings.NEWSLETTER_ERROR_THRESHOLD
     minimum = settings.NEWSLETTER_ERROR_MINIMUM
     progress = send.progress()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Self
 
 from django.conf import settings
@@ -179,6 +179,13 @@ class Batch(models.Model):
 class DeliveryQuerySet(MovesQuerySet):
     def queued(self) -> Self:
         return self.filter(status=Delivery.Status.QUEUED)
+
+    def in_batch(self, batch: Batch) -> Self:
+        return self.filter(send=batch.send_id, pk__range=(batch.first_id, batch.last_id))
+
+    def due(self, now: datetime) -> Self:
+        """Not waiting for a retry later than ``now``."""
+        return self.filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
 
 
 class Delivery(Moves, models.Model):

@@ -13,6 +13,7 @@ from django.core import signing
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 from tasp.states import Moves, MovesQuerySet
 
@@ -31,9 +32,9 @@ def sign(value: str, *, salt: str) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _signing_key(salt: str, secret: str) -> bytes:
+def _signing_key(salt: str, secret: str | bytes) -> bytes:
     # What django.utils.crypto.salted_hmac derives for Signer's salt + "signer".
-    return hashlib.sha256(f"{salt}signer{secret}".encode()).digest()
+    return hashlib.sha256(force_bytes(f"{salt}signer") + force_bytes(secret)).digest()
 
 
 class SubscriberQuerySet(MovesQuerySet):

@@ -7,6 +7,7 @@ from tests.newsletters.factories import (
     IssueFactory,
     NewsletterFactory,
     SubscriberFactory,
+    started_send,
     subscribe,
 )
 
@@ -200,29 +201,41 @@ def test_test_sends_are_marked_and_leave_no_deliveries(newsletter):
     assert Delivery.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "readers, left_queued",
+    [(4, 0), (6, 2)],
+    ids=["every message refused", "four refused, then the server went away"],
+)
 def test_a_send_pauses_itself_past_the_error_threshold_and_tells_staff(
-    newsletter, settings, monkeypatch, django_capture_on_commit_callbacks
+    newsletter, settings, monkeypatch, django_capture_on_commit_callbacks, readers, left_queued
 ):
+    """A batch that stops for the server's sake has what it failed before counted too: its next
+    run might fail nobody, and the send would finish past the threshold unseen."""
     from newsletters import transport
 
     settings.NEWSLETTER_ERROR_MINIMUM = 3
     settings.NEWSLETTER_ERROR_THRESHOLD = 0.5
-    subscribe(newsletter, 4)
-    send = Send.objects.create(issue=IssueFactory(newsletter=newsletter), newsletter=newsletter)
-    (batch,) = sending.start_send(send_id=send.pk)
+    _, send, batch = started_send(newsletter, readers)
+    tried = []
 
-    def refuse(self, *, message):
-        raise transport.DeliveryError(554, "Transaction failed")
+    def refuse_four_then_drop(self, *, message):
+        tried.append(message)
+        if len(tried) <= 4:
+            raise transport.DeliveryError(554, "Transaction failed")
+        raise transport.DeliveryError(
+            None, "Connection dropped", stage=transport.DeliveryError.Stage.CONNECTION
+        )
 
-    monkeypatch.setattr(transport.BackendSender, "send", refuse)
+    monkeypatch.setattr(transport.BackendSender, "send", refuse_four_then_drop)
     with django_capture_on_commit_callbacks() as callbacks:
         sending.send_batch(batch_id=batch.pk)
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
     assert "4 failed deliveries out of 4" in send.paused_reason
-    assert len(callbacks) == 1  # the staff alert, queued
-    assert set(send.deliveries.values_list("status", flat=True)) == {Delivery.Status.FAILED}
+    assert len(callbacks) == 1  # the staff alert, queued; the batch is not queued again
+    assert send.deliveries.filter(status=Delivery.Status.FAILED).count() == 4
+    assert send.deliveries.filter(status=Delivery.Status.QUEUED).count() == left_queued
 
 
 def test_the_rate_limit_holds_messages_per_second(settings, monkeypatch):

@@ -179,6 +179,8 @@ def test_links_are_signed_as_djangos_signer_signs_them(salt, settings):
         assert sign(value, salt=salt) == signing.Signer(salt=salt).sign(value)
     settings.SECRET_KEY = "a-different-secret-key-for-this-test-0123456789abcdef"
     assert sign("1", salt=salt) == signing.Signer(salt=salt).sign("1")
+    settings.SECRET_KEY = b"a-secret-key-given-as-bytes-0123456789abcdef"
+    assert sign("1", salt=salt) == signing.Signer(salt=salt).sign("1")
 
 
 def test_preferences_change_lists_and_name(client, newsletter):
