@@ -247,7 +247,7 @@ class MimeTemplate:
         self.links = PersonalLinks()
 
     def _personal(self, recipient: Recipient) -> tuple[str, str, str, list[tuple[str, str]]]:
-        """One recipient's parts, each link reversed once: (To, html, text, their headers)."""
+        """One recipient's parts, each link made once: (To, html, text, their headers)."""
         name = one_line(recipient.name)
         urls = self.links(recipient.token, recipient.unsubscribe_token)
         html, text = self.rendered.fill(name=name, urls=urls)
@@ -388,12 +388,10 @@ AS_IS = re.compile(r"[ -<>-~]*[!-<>-~]")
 
 
 def personal_part(value: str) -> bytes:
-    """One recipient's value (a name, a link) encoded to go on in the next piece, as
-    ``ending_softly(quoted_printable(value))`` would: a value the encoding leaves as it is (every
-    link, most names) is only cut into lines, which is a tenth of the work per message."""
+    """One recipient's value (a name, a link) encoded to go on in the next piece: it decodes as
+    ``ending_softly(quoted_printable(value))`` does, but a value the encoding leaves as it is
+    (every link, most names) is only cut into lines, which is a tenth of the work per message."""
     if AS_IS.fullmatch(value):
-        if len(value) <= 75 and value[0] != ".":
-            return value.encode() + SOFT_BREAK
         raw = value.encode()
         lines = [raw[start : start + 75] for start in range(0, len(raw), 75)]
         if not any(line.startswith(b".") for line in lines):

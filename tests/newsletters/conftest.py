@@ -20,3 +20,20 @@ def retries(tasks):
     from newsletters.tasks import send_batch_task
 
     return tasks.view(send_batch_task.name, lambda task: (task.args, task.countdown))
+
+
+@pytest.fixture
+def send_through(settings):
+    """``send_through(handler, batch)``: send the batch to a mail server of the test's own,
+    ``handler`` (aiosmtpd's), for as long as the batch takes."""
+    from newsletters import sending
+    from tests.conftest import start_smtp_server
+
+    def send(handler, batch) -> None:
+        controller, settings.EMAIL_PORT = start_smtp_server(handler)
+        try:
+            sending.send_batch(batch_id=batch.pk)
+        finally:
+            controller.stop()
+
+    return send

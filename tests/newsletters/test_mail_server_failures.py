@@ -75,17 +75,14 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
     refuse_at,
     accept,
     pipelining,
+    send_through,
 ):
     # One connection, so "the first message is taken, then every one refused" is an order.
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     readers, send, batch = started_send(newsletter, 4)
     refuser = RefusesUs(smtp_server, refuse_at=refuse_at, accept=accept, pipelining=pipelining)
-    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_through(refuser, batch)
 
     send.refresh_from_db()
     assert send.status == Send.Status.PAUSED
@@ -110,16 +107,12 @@ def test_a_refused_sender_pauses_the_send_and_fails_or_bounces_no_one(
 
 @pytest.mark.parametrize("pipelining", [False, True])
 def test_a_message_refused_after_data_fails_that_delivery_without_a_bounce_or_a_pause(
-    newsletter, settings, smtp_server, queued_emails, retries, pipelining
+    newsletter, settings, smtp_server, queued_emails, retries, pipelining, send_through
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1  # taken, then refused: an order
     _readers, send, batch = started_send(newsletter, 3)
     refuser = RefusesUs(smtp_server, refuse_at="DATA", accept=1, pipelining=pipelining)
-    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(refuser, batch)
 
     send.refresh_from_db()
     rows = list(send.deliveries.order_by("pk").values_list("status", "attempts"))
@@ -148,17 +141,13 @@ class RefusesOneAddress(RefusesUs):
 
 @pytest.mark.parametrize("pipelining", [False, True])
 def test_a_refused_recipient_does_not_cost_the_connection(
-    newsletter, settings, smtp_server, queued_emails, retries, pipelining
+    newsletter, settings, smtp_server, queued_emails, retries, pipelining, send_through
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     readers, send, batch = started_send(newsletter, 5)
     unknown = readers[1].email
     refuser = RefusesOneAddress(smtp_server, unknown=unknown, pipelining=pipelining)
-    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(refuser, batch)
 
     assert refuser.connections == 1  # RSET, and on to the next recipient
     assert sorted(r for m in smtp_server.messages for r in m["to"]) == sorted(
@@ -169,16 +158,12 @@ def test_a_refused_recipient_does_not_cost_the_connection(
 
 
 def test_a_batch_goes_over_several_connections_at_once_and_each_message_once(
-    newsletter, settings, smtp_server, queued_emails, retries
+    newsletter, settings, smtp_server, queued_emails, retries, send_through
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 4
     readers, send, batch = started_send(newsletter, 40)
     counter = RefusesOneAddress(smtp_server, unknown="nobody@example.org", pipelining=True)
-    controller, settings.EMAIL_PORT = start_smtp_server(counter)
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(counter, batch)
 
     assert counter.connections == 4
     got = [r for m in smtp_server.messages for r in m["to"]]
@@ -295,14 +280,10 @@ class HangsUpAfterEachMessage:
 
 
 def test_a_server_that_hangs_up_between_messages_gets_the_whole_batch_in_one_run(
-    newsletter, settings, smtp_server, retries
+    newsletter, settings, smtp_server, retries, send_through
 ):
     readers, send, batch = started_send(newsletter, 3)
-    controller, settings.EMAIL_PORT = start_smtp_server(HangsUpAfterEachMessage(smtp_server))
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(HangsUpAfterEachMessage(smtp_server), batch)
 
     send.refresh_from_db()
     assert send.status == Send.Status.SENT and retries == []
@@ -333,16 +314,12 @@ def test_a_connection_failure_of_the_email_backend_charges_no_recipient(
 
 
 def test_a_recipient_refused_at_rcpt_is_still_failed_and_bounced(
-    newsletter, settings, smtp_server, retries
+    newsletter, settings, smtp_server, retries, send_through
 ):
     readers, _send, batch = started_send(newsletter, 3)
     gone = readers[1]
     refuser = RefusesOneAddress(smtp_server, unknown=gone.email, pipelining=False)
-    controller, settings.EMAIL_PORT = start_smtp_server(refuser)
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(refuser, batch)
 
     failed = Delivery.objects.get(subscriber=gone)
     assert failed.status == Delivery.Status.FAILED and "550" in failed.last_error

@@ -10,7 +10,6 @@ import pytest
 
 from newsletters import sending
 from newsletters.models import Delivery, Send
-from tests.conftest import start_smtp_server
 from tests.newsletters.factories import started_send
 
 pytestmark = pytest.mark.django_db
@@ -96,16 +95,12 @@ class TakesTwoConnections(Pipelining):
 
 
 def test_a_server_that_takes_fewer_connections_gets_the_batch_over_those(
-    newsletter, settings, smtp_server, retries
+    newsletter, settings, smtp_server, retries, send_through
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 8
     readers, send, batch = started_send(newsletter, 40)
     server = TakesTwoConnections(smtp_server)
-    controller, settings.EMAIL_PORT = start_smtp_server(server)
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(server, batch)
 
     assert server.sessions == 2
     assert received(smtp_server) == sorted(r.email for r in readers)  # everyone, once
@@ -123,18 +118,14 @@ class StopsAnswering(Pipelining):
 
 
 def test_a_server_that_stops_answering_holds_the_batch_and_charges_no_one(
-    newsletter, settings, smtp_server, retries, django_capture_on_commit_callbacks
+    newsletter, settings, smtp_server, retries, django_capture_on_commit_callbacks, send_through
 ):
     settings.EMAIL_TIMEOUT = 1
     settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 30
     _readers, send, batch = started_send(newsletter, 3)
-    controller, settings.EMAIL_PORT = start_smtp_server(StopsAnswering(smtp_server))
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_through(StopsAnswering(smtp_server), batch)
 
     rows = list(send.deliveries.order_by("pk").values_list("status", "attempts"))
     assert rows == [("sent", 1), ("queued", 0), ("queued", 0)]
@@ -153,17 +144,13 @@ class DefersOne(Pipelining):
 
 
 def test_a_message_deferred_at_the_end_of_data_is_retried_later_and_the_rest_go(
-    newsletter, settings, smtp_server, retries
+    newsletter, settings, smtp_server, retries, send_through
 ):
     settings.NEWSLETTER_SMTP_CONNECTIONS = 2
     readers, send, batch = started_send(newsletter, 6)
     deferred = readers[2].email
     server = DefersOne(smtp_server, deferred=deferred)
-    controller, settings.EMAIL_PORT = start_smtp_server(server)
-    try:
-        sending.send_batch(batch_id=batch.pk)
-    finally:
-        controller.stop()
+    send_through(server, batch)
 
     assert received(smtp_server) == sorted(r.email for r in readers if r.email != deferred)
     waiting = send.deliveries.get(email=deferred)
